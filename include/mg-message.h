@@ -1,0 +1,69 @@
+/* mg-message.h - one outgoing message as a reader sees it (SPEC 4).
+ *
+ * GMime parses; this module keeps what the rules need: decoded Subject,
+ * Message-ID, Date, the To/Cc/Bcc addresses, whether it is a reply, and the
+ * inline text parts decoded to UTF-8 (text/plain preferred in
+ * multipart/alternative, HTML turned into text, attachments and attached
+ * messages not read) with each line classified as authored, quoted or
+ * signature (mg-quote.h).
+ */
+#ifndef MG_MESSAGE_H
+#define MG_MESSAGE_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MG_LINE_AUTHORED,
+  MG_LINE_QUOTED,      /* '>' lines, attributions, forwarded/original blocks */
+  MG_LINE_SIGNATURE,   /* after a "-- " line */
+} mg_line_class_t;
+
+typedef struct {
+  char *part_id;       /* MIME part number, "1", "1.2", ... */
+  char *text;          /* decoded UTF-8, LF line ends */
+  gsize len;
+  gboolean from_html;
+  gboolean delsp;      /* format=flowed; delsp=yes */
+  GArray *line_start;  /* gsize offset of each line in text */
+  GArray *line_class;  /* guint8 mg_line_class_t per line */
+} mg_text_part_t;
+
+typedef struct {
+  char *source;        /* file name, or "-" */
+  char *message_id;    /* without angle brackets; NULL if none */
+  char *subject;       /* decoded and trimmed; NULL when there is no Subject header */
+  char *from;          /* lower-case addr-spec of From, or NULL */
+  GDateTime *date;     /* from the Date header, or NULL */
+  GPtrArray *recipients;  /* char*: lower-case addr-specs of To, Cc, Bcc, deduplicated */
+  gboolean is_reply;   /* In-Reply-To, References, or a Re:/Aw:/... Subject */
+  GPtrArray *parts;    /* mg_text_part_t* */
+  GPtrArray *problems; /* char*: parser complaints worth showing with -v */
+} mg_message_t;
+
+/* Analyses a parsed message.  @source names it in output. */
+mg_message_t *mg_message_new (GMimeMessage *message, const char *source);
+
+/* Parses one message from @path ("-" for stdin).  Fails with MG_ERROR_NOINPUT
+ * (cannot open, a directory), MG_ERROR_IO (read error) or MG_ERROR_DATA
+ * (empty, or no header at all). */
+mg_message_t *mg_message_parse_file (const char *path, GError **error);
+
+/* Same, from bytes in memory. */
+mg_message_t *mg_message_parse_data (const char *data, gsize len, const char *source,
+                                     GError **error);
+
+void mg_message_free (mg_message_t *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_message_t, mg_message_free)
+
+/* TRUE if @subject starts with a reply prefix (Re:, RE:, Aw:, Sv:, ...). */
+gboolean mg_subject_is_reply (const char *subject);
+
+/* Initialises GMime once per process. */
+void mg_gmime_init (void);
+
+G_END_DECLS
+
+#endif

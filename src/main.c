@@ -1,0 +1,98 @@
+/* main.c - the command table and dispatch (SPEC 1).
+ *
+ * `matchguard SUBCOMMAND ...` runs a subcommand; anything else is sendmail
+ * mode, which is also what runs when the program is invoked under the
+ * name "sendmail".  The table drives both dispatch and --help.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <locale.h>
+
+#include "commands.h"
+#include "mg-common.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *usage;
+  const char *summary;
+} command_t;
+
+static int cmd_not_yet (int argc, char **argv);
+
+static const command_t commands[] = {
+  { "check", mg_cmd_check, "[OPTIONS] [FILE|MBOX|MAILDIR|-]...", "dry run: judge messages, change nothing" },
+  { "audit", cmd_not_yet, "[OPTIONS] SOURCE...", "replay sent mail in date order" },
+  { "import", cmd_not_yet, "[OPTIONS] SOURCE...", "record already-sent mail in the ledger" },
+  { "status", cmd_not_yet, "[OPTIONS] [PROGRAM-ID...]", "per-program communication summary" },
+  { "log", cmd_not_yet, "[OPTIONS]", "ledger entries, newest last" },
+  { "registry", cmd_not_yet, "list|check|import-csv FILE", "inspect, validate or import programs" },
+  { "secret", cmd_not_yet, "set|get|clear aamc-id", "applicant ID in the desktop keyring" },
+  { "rules", mg_cmd_rules, "[--format text|json]", "list rules with default and configured severity" },
+};
+
+/* Subcommands of later milestones are reserved names already, so that
+ * `matchguard import x` never turns into a message to the address "x". */
+static int
+cmd_not_yet (int argc, char **argv)
+{
+  mg_print_error ("'%s' is not available in this version yet", argv[0]);
+  return EX_UNAVAILABLE;
+}
+
+static void
+print_help (FILE *out)
+{
+  gsize i;
+
+  fprintf (out, "Usage: matchguard [SENDMAIL-OPTIONS] [--] [RECIPIENT...]   (sendmail mode)\n");
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "       matchguard %s %s\n", commands[i].name, commands[i].usage);
+  fprintf (out, "       matchguard --help | --version\n\nCommands:\n");
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun 'matchguard COMMAND --help' for a command's options.\n"
+                "Configuration: --config FILE, else $MATCHGUARD_CONFIG, else\n"
+                "$XDG_CONFIG_HOME/matchguard/matchguard.conf.\n");
+}
+
+static int
+sendmail_mode (int argc, char **argv)
+{
+  mg_print_error ("sendmail mode is not available in this version yet; "
+                  "use 'matchguard check' for a dry run");
+  return EX_UNAVAILABLE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *invoked_as = g_path_get_basename (argv[0]);
+  gsize i;
+
+  setlocale (LC_ALL, "");
+  if (strcmp (invoked_as, "sendmail") == 0)
+    return sendmail_mode (argc, argv);
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return EX_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      print_help (stdout);
+      return EX_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("matchguard %s\n", PACKAGE_VERSION);
+      return EX_OK;
+    }
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+  return sendmail_mode (argc, argv);
+}

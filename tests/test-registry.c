@@ -1,0 +1,423 @@
+/* test-registry.c - recipient matching and program mentions (SPEC 3).
+ *
+ * The registry is built in code from one table of fictional programs, so
+ * these tests exercise the registry alone; test-config.c covers reading
+ * programs from files.  Each table row is one check.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mg-registry.h"
+#include "mg-text.h"
+
+/* A program as the tests write it: lists are ';'-separated. */
+typedef struct {
+  const char *id;
+  const char *name;
+  const char *aliases;
+  mg_track_t track;
+  const char *domains;
+  const char *addresses;
+  const char *contacts;     /* "Name <addr>" items */
+} program_row_t;
+
+static const program_row_t programs[] = {
+  { "northgate-ir", "Northgate Integrated IR Residency",
+    "Northgate IR;Northgate Integrated IR;Northgate Radiology", MG_TRACK_IR_INTEGRATED,
+    "northgate-med.example.edu", "ir-program@northgate-med.example.edu;coordinator@northgate-med.example.edu",
+    "Dr. Elena Vasquez <evasquez@northgate-med.example.edu>" },
+  { "northgate-dr", "Northgate Diagnostic Radiology Residency",
+    "Northgate DR;Northgate ESIR;Northgate Radiology", MG_TRACK_DR_ESIR,
+    "northgate-med.example.edu", "dr-residency@northgate-med.example.edu;coordinator@northgate-med.example.edu",
+    "Dr. Naomi Fairbanks <nfairbanks@northgate-med.example.edu>" },
+  { "northgate-research", "Northgate Research Fellowship", "Northgate", MG_TRACK_OTHER,
+    "research.northgate.example.org", "", "" },
+  { "summit", "Summit University Radiology", "Summit Radiology", MG_TRACK_DR_ESIR,
+    "summit.example.edu", "", "" },
+  { "summit-med", "Summit Medical School IR", "Summit IR", MG_TRACK_IR_INTEGRATED,
+    "med.summit.example.edu", "", "" },
+  { "summit-liaison", "Summit Liaison Office", "", MG_TRACK_OTHER,
+    "", "liaison@med.summit.example.edu", "" },
+  { "lakeshore-ir", "Lakeshore Interventional Radiology", "Lakeshore IR", MG_TRACK_IR_INTEGRATED,
+    "lakeshore-med.example.edu", "", "Grace Whitfield <gwhitfield@lakeshore-med.example.edu>" },
+  { "montreal-ir", "Université de Montréal IR", "Montréal IR", MG_TRACK_IR_INDEPENDENT,
+    "umontreal.example.ca", "", "" },
+};
+
+static char **
+split (const char *list)
+{
+  g_auto(GStrv) raw = g_strsplit (list, ";", -1);
+  GPtrArray *out = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; raw[i] != NULL; i++)
+    if (raw[i][0] != '\0')
+      g_ptr_array_add (out, g_strdup (raw[i]));
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static mg_program_t *
+program_from_row (const program_row_t *row)
+{
+  mg_program_t *program = mg_program_new (row->id);
+  g_auto(GStrv) contacts = split (row->contacts);
+  guint i;
+
+  program->name = g_strdup (row->name);
+  program->track = row->track;
+  g_strfreev (program->aliases);
+  program->aliases = split (row->aliases);
+  g_strfreev (program->domains);
+  program->domains = split (row->domains);
+  g_strfreev (program->addresses);
+  program->addresses = split (row->addresses);
+  for (i = 0; contacts[i] != NULL; i++)
+    {
+      char *open = strchr (contacts[i], '<');
+      g_autofree char *name = g_strstrip (g_strndup (contacts[i], (gsize) (open - contacts[i])));
+      g_autofree char *address = g_strndup (open + 1, strcspn (open + 1, ">"));
+
+      g_ptr_array_add (program->contacts, mg_contact_new (name, address));
+    }
+  return program;
+}
+
+static int
+setup_registry (void **state)
+{
+  mg_registry_t *registry = mg_registry_new ();
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (programs); i++)
+    if (!mg_registry_add (registry, program_from_row (&programs[i])))
+      return -1;
+  *state = registry;
+  return 0;
+}
+
+static int
+teardown_registry (void **state)
+{
+  mg_registry_free (*state);
+  return 0;
+}
+
+/* ---- basics -------------------------------------------------------------- */
+
+static void
+test_add_find (void **state)
+{
+  mg_registry_t *registry = *state;
+  const mg_program_t *program;
+
+  assert_int_equal (mg_registry_count (registry), G_N_ELEMENTS (programs));
+  assert_string_equal (mg_registry_get (registry, 0)->id, "northgate-ir");
+  assert_null (mg_registry_get (registry, G_N_ELEMENTS (programs)));
+  program = mg_registry_find (registry, "lakeshore-ir");
+  assert_non_null (program);
+  assert_string_equal (program->name, "Lakeshore Interventional Radiology");
+  assert_null (mg_registry_find (registry, "nowhere"));
+  /* names_norm filled by mg_registry_add(): name, then aliases */
+  assert_string_equal (program->names_norm[0], "lakeshore interventional radiology");
+  assert_string_equal (program->names_norm[1], "lakeshore ir");
+  assert_null (program->names_norm[2]);
+  /* a second program with the same id is refused (and freed) */
+  assert_false (mg_registry_add (registry, mg_program_new ("lakeshore-ir")));
+  assert_int_equal (mg_registry_count (registry), G_N_ELEMENTS (programs));
+}
+
+static void
+test_program_defaults (void **state)
+{
+  g_autoptr(mg_program_t) program = mg_program_new ("x");
+
+  (void) state;
+  assert_string_equal (program->id, "x");
+  assert_int_equal (program->track, MG_TRACK_IR_INTEGRATED);
+  assert_true (program->nrmp);
+  assert_true (program->post_interview_contact);
+  assert_false (program->has_interview);
+  assert_null (program->aliases[0]);
+  assert_null (program->domains[0]);
+  assert_null (program->addresses[0]);
+  assert_int_equal (program->contacts->len, 0);
+}
+
+static void
+test_tracks (void **state)
+{
+  static const struct {
+    const char *name;
+    gboolean ok;
+    mg_track_t track;
+    const char *canonical;
+  } rows[] = {
+    { "ir-integrated", TRUE, MG_TRACK_IR_INTEGRATED, "ir-integrated" },
+    { "dr-esir", TRUE, MG_TRACK_DR_ESIR, "dr-esir" },
+    { "ir-independent", TRUE, MG_TRACK_IR_INDEPENDENT, "ir-independent" },
+    { "other", TRUE, MG_TRACK_OTHER, "other" },
+    { "IR-Integrated", TRUE, MG_TRACK_IR_INTEGRATED, "ir-integrated" },
+    { "surgery", FALSE, MG_TRACK_OTHER, NULL },
+    { "", FALSE, MG_TRACK_OTHER, NULL },
+    { NULL, FALSE, MG_TRACK_OTHER, NULL },
+  };
+  guint i;
+
+  (void) state;
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      mg_track_t track = MG_TRACK_OTHER;
+
+      assert_int_equal (mg_track_from_name (rows[i].name, &track), rows[i].ok);
+      assert_int_equal (track, rows[i].track);
+      if (rows[i].ok)
+        assert_string_equal (mg_track_name (track), rows[i].canonical);
+    }
+  assert_string_equal (mg_track_name ((mg_track_t) 99), "other");
+}
+
+/* ---- contacts ------------------------------------------------------------ */
+
+static void
+test_contact_names (void **state)
+{
+  static const struct {
+    const char *name;
+    const char *last_name;    /* NULL: none */
+    gboolean has_title;
+  } rows[] = {
+    { "Dr. Jane Roe", "roe", TRUE },
+    { "Maria Lopez", "lopez", FALSE },
+    { "Dr. Jane Roe, MD", "roe", TRUE },
+    { "Jane Roe MD PhD", "roe", FALSE },
+    { "Dr Jane Roe, M.D., Ph.D.", "roe", TRUE },
+    { "Prof. Dr. Hans Müller", "muller", TRUE },
+    { "Professor Ada Byron", "byron", TRUE },
+    { "Dr. Lucía Romero", "romero", TRUE },
+    { "Dr. Minh Do", "do", TRUE },         /* a surname, not a degree */
+    { "Mx. Sam Lee Jr.", "lee", TRUE },
+    { "Roe, Jane", "roe", FALSE },          /* last name first */
+    { "Miss Olive Kent", "kent", TRUE },
+    { "  Dr.   Ngozi   Eze  ", "eze", TRUE },
+    { "Dr.", NULL, TRUE },
+    { "", NULL, FALSE },
+    { NULL, NULL, FALSE },
+  };
+  guint i;
+
+  (void) state;
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      mg_contact_t *contact = mg_contact_new (rows[i].name, "Someone@Example.EDU");
+
+      assert_string_equal (contact->address, "someone@example.edu");
+      if (rows[i].last_name == NULL)
+        assert_null (contact->last_name);
+      else
+        assert_string_equal (contact->last_name, rows[i].last_name);
+      assert_int_equal (contact->has_title, rows[i].has_title);
+      mg_contact_free (contact);
+    }
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+static void
+test_match_address (void **state)
+{
+  static const struct {
+    const char *address;
+    const char *expect;    /* ';'-separated program ids, "" for none */
+  } rows[] = {
+    /* exact address of a contact, and of the program */
+    { "evasquez@northgate-med.example.edu", "northgate-ir" },
+    { "dr-residency@northgate-med.example.edu", "northgate-dr" },
+    /* an exact address listed by two programs: both */
+    { "coordinator@northgate-med.example.edu", "northgate-ir;northgate-dr" },
+    /* only the shared domain: both candidates, registry order */
+    { "someone@northgate-med.example.edu", "northgate-ir;northgate-dr" },
+    /* case does not matter */
+    { "EVasquez@NorthGate-Med.Example.EDU", "northgate-ir" },
+    { "SOMEONE@NORTHGATE-MED.EXAMPLE.EDU", "northgate-ir;northgate-dr" },
+    /* subdomains match their domain */
+    { "x@ir.lakeshore-med.example.edu", "lakeshore-ir" },
+    { "x@a.b.lakeshore-med.example.edu", "lakeshore-ir" },
+    { "gwhitfield@lakeshore-med.example.edu", "lakeshore-ir" },
+    /* look-alike domains do not */
+    { "x@parklakeshore-med.example.edu", "" },
+    { "x@notlakeshore-med.example.edu", "" },
+    { "x@lakeshore-med.example.edu.evil.example.com", "" },
+    { "x@northgate.example.org", "" },
+    /* the longest matching domain wins */
+    { "dean@summit.example.edu", "summit" },
+    { "dean@law.summit.example.edu", "summit" },
+    { "chief@med.summit.example.edu", "summit-med" },
+    { "chief@ir.med.summit.example.edu", "summit-med" },
+    /* an exact address beats the longest domain */
+    { "liaison@med.summit.example.edu", "summit-liaison" },
+    /* not residency mail */
+    { "friend@mail.example.com", "" },
+    { "liaison@summit.example.org", "" },
+    /* forms callers may hand over */
+    { "  <EVASQUEZ@northgate-med.example.edu>  ", "northgate-ir" },
+    { "x@lakeshore-med.example.edu.", "lakeshore-ir" },
+    { "no-at-sign", "" },
+    { "trailing-at@", "" },
+    { "", "" },
+  };
+  mg_registry_t *registry = *state;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+      g_autoptr(GString) ids = g_string_new (NULL);
+      guint n, j;
+
+      g_ptr_array_add (found, NULL);   /* matching appends */
+      n = mg_registry_match_address (registry, rows[i].address, found);
+      assert_int_equal (n, found->len - 1);
+      for (j = 1; j < found->len; j++)
+        g_string_append_printf (ids, "%s%s", j > 1 ? ";" : "",
+                                ((const mg_program_t *) g_ptr_array_index (found, j))->id);
+      if (strcmp (ids->str, rows[i].expect) != 0)
+        fail_msg ("%s: got '%s', expected '%s'", rows[i].address, ids->str, rows[i].expect);
+    }
+}
+
+/* A registry of 5,000 programs still matches the right one. */
+static void
+test_match_large_registry (void **state)
+{
+  g_autoptr(mg_registry_t) registry = mg_registry_new ();
+  guint i;
+
+  (void) state;
+  for (i = 0; i < 5000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("p%u", i);
+      mg_program_t *program = mg_program_new (id);
+
+      program->name = g_strdup_printf ("Program %u Radiology", i);
+      g_strfreev (program->domains);
+      program->domains = g_new0 (char *, 2);
+      program->domains[0] = g_strdup_printf ("hospital%u.example.org", i);
+      assert_true (mg_registry_add (registry, program));
+    }
+  for (i = 0; i < 5000; i += 499)
+    {
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+      g_autofree char *address = g_strdup_printf ("pd@ir.hospital%u.example.org", i);
+      g_autofree char *id = g_strdup_printf ("p%u", i);
+
+      assert_int_equal (mg_registry_match_address (registry, address, found), 1);
+      assert_string_equal (((const mg_program_t *) found->pdata[0])->id, id);
+    }
+}
+
+/* ---- mentions ------------------------------------------------------------ */
+
+static void
+test_mentions (void **state)
+{
+  static const struct {
+    const char *text;         /* before normalisation */
+    const char *expect;       /* "id@start-end;..." over the normalised text */
+  } rows[] = {
+    /* whole words only */
+    { "I enjoyed meeting the Lakeshore IR team.", "lakeshore-ir@22-34" },
+    { "Lakeshore IRB approval", "" },
+    { "Thelakeshore IR", "" },
+    { "lakeshore ir", "lakeshore-ir@0-12" },
+    { "(Lakeshore IR)", "lakeshore-ir@1-13" },
+    /* the longest name at a place wins, within a program ... */
+    { "Northgate Integrated IR Residency", "northgate-ir@0-33" },
+    { "Northgate Integrated IR", "northgate-ir@0-23" },
+    /* ... and across programs: "Northgate" alone names the fellowship */
+    { "Northgate IR", "northgate-ir@0-12" },
+    { "Northgate is lovely", "northgate-research@0-9" },
+    { "Northgate Research Fellowship", "northgate-research@0-29" },
+    { "Summit IR and Summit Radiology", "summit-med@0-9;summit@14-30" },
+    /* two programs with the same alias at the same place: both */
+    { "Northgate Radiology", "northgate-ir@0-19;northgate-dr@0-19" },
+    /* several occurrences, in text order */
+    { "Northgate DR. Lakeshore IR! Northgate ESIR", "northgate-dr@0-12;lakeshore-ir@14-26;northgate-dr@28-42" },
+    /* accents and case through normalisation */
+    { "UNIVERSITÉ DE MONTRÉAL IR", "montreal-ir@0-25" },
+    { "Universite de Montreal IR", "montreal-ir@0-25" },
+    { "montréal ir", "montreal-ir@0-11" },
+    /* a line break inside a name is white space */
+    { "Northgate\nDR", "northgate-dr@0-12" },
+    { "", "" },
+    { "nothing here", "" },
+  };
+  mg_registry_t *registry = *state;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *norm = mg_text_normalize (rows[i].text);
+      g_autoptr(GArray) mentions = mg_registry_find_mentions (registry, norm, strlen (norm));
+      g_autoptr(GString) got = g_string_new (NULL);
+      guint j;
+
+      for (j = 0; j < mentions->len; j++)
+        {
+          const mg_mention_t *m = &g_array_index (mentions, mg_mention_t, j);
+          g_string_append_printf (got, "%s%s@%zu-%zu", j > 0 ? ";" : "", m->program->id,
+                                  m->start, m->end);
+        }
+      if (strcmp (got->str, rows[i].expect) != 0)
+        fail_msg ("'%s' (normalised '%s'): got '%s', expected '%s'", rows[i].text, norm,
+                  got->str, rows[i].expect);
+    }
+}
+
+/* A name given in text not normalised to a registry built without
+ * names_norm and with a name starting with punctuation. */
+static void
+test_mentions_odd_names (void **state)
+{
+  g_autoptr(mg_registry_t) registry = mg_registry_new ();
+  mg_program_t *program = mg_program_new ("odd");
+  g_autofree char *norm = mg_text_normalize ("see (IR) Program and -IR- too");
+  g_autoptr(GArray) mentions = NULL;
+
+  (void) state;
+  program->name = g_strdup ("(IR) Program");
+  g_strfreev (program->aliases);
+  program->aliases = g_strsplit ("-IR-;;", ";", -1);   /* an empty alias is skipped */
+  g_strfreev (program->domains);
+  program->domains = g_strsplit ("odd.example.org", ";", -1);
+  assert_true (mg_registry_add (registry, program));
+  mentions = mg_registry_find_mentions (registry, norm, strlen (norm));
+  assert_int_equal (mentions->len, 2);
+  assert_int_equal (g_array_index (mentions, mg_mention_t, 0).start, 4);
+  assert_int_equal (g_array_index (mentions, mg_mention_t, 0).end, 16);
+  assert_int_equal (g_array_index (mentions, mg_mention_t, 1).start, 21);
+  assert_int_equal (g_array_index (mentions, mg_mention_t, 1).end, 25);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_add_find, setup_registry, teardown_registry),
+    cmocka_unit_test (test_program_defaults),
+    cmocka_unit_test (test_tracks),
+    cmocka_unit_test (test_contact_names),
+    cmocka_unit_test_setup_teardown (test_match_address, setup_registry, teardown_registry),
+    cmocka_unit_test (test_match_large_registry),
+    cmocka_unit_test_setup_teardown (test_mentions, setup_registry, teardown_registry),
+    cmocka_unit_test (test_mentions_odd_names),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
