@@ -20,7 +20,7 @@ GQuark mg_error_quark (void);
 typedef enum {
   MG_ERROR_USAGE,        /* bad command line            -> EX_USAGE (64) */
   MG_ERROR_DATA,         /* empty input, no header      -> EX_DATAERR (65) */
-  MG_ERROR_NOINPUT,      /* a source cannot be opened   -> EX_NOINPUT (66) */
+  MG_ERROR_NOINPUT,      /* a source cannot be opened   -> EX_IOERR (74) */
   MG_ERROR_CONFIG,       /* config or registry error    -> EX_CONFIG (78) */
   MG_ERROR_TEMPFAIL,     /* ledger busy/corrupt         -> EX_TEMPFAIL (75) */
   MG_ERROR_UNAVAILABLE,  /* relay missing               -> EX_UNAVAILABLE (69) */

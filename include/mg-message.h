@@ -22,12 +22,15 @@ typedef enum {
 } mg_line_class_t;
 
 typedef struct {
-  char *part_id;       /* MIME part number, "1", "1.2", ... */
-  char *text;          /* decoded UTF-8, LF line ends */
-  gsize len;
+  char *part_id;       /* MIME part number, "1", "1.2", ... (IMAP style: the
+                          body of a single-part message is "1") */
+  char *text;          /* decoded valid UTF-8, LF line ends, no NUL bytes,
+                          NUL-terminated */
+  gsize len;           /* strlen (text) */
   gboolean from_html;
   gboolean delsp;      /* format=flowed; delsp=yes */
-  GArray *line_start;  /* gsize offset of each line in text */
+  GArray *line_start;  /* gsize offset of each line in text; a final newline
+                          starts no line, an empty text has none */
   GArray *line_class;  /* guint8 mg_line_class_t per line */
 } mg_text_part_t;
 
@@ -43,22 +46,31 @@ typedef struct {
   GPtrArray *problems; /* char*: parser complaints worth showing with -v */
 } mg_message_t;
 
-/* Analyses a parsed message.  @source names it in output. */
+/* Analyses a parsed message (transfer none).  @source names it in output.
+ * Parser warnings are not seen here; if @message was parsed with
+ * GMimeParserOptions, keep them alive until this returns. */
 mg_message_t *mg_message_new (GMimeMessage *message, const char *source);
 
 /* Parses one message from @path ("-" for stdin).  Fails with MG_ERROR_NOINPUT
- * (cannot open, a directory), MG_ERROR_IO (read error) or MG_ERROR_DATA
- * (empty, or no header at all). */
+ * ("cannot read 'PATH': reason", "'PATH' is a directory"), MG_ERROR_IO
+ * (read error) or MG_ERROR_DATA ("'PATH' is empty": no bytes or only white
+ * space; "'PATH' has no message header": the first line, after an optional
+ * mbox "From " line, is not a header field).  For "-" the texts say
+ * "standard input".  Files over 1 MiB are parsed in place, so that
+ * attachments are not read into memory. */
 mg_message_t *mg_message_parse_file (const char *path, GError **error);
 
-/* Same, from bytes in memory. */
+/* Same, from @len bytes at @data (copied); @source NULL means "-". */
 mg_message_t *mg_message_parse_data (const char *data, gsize len, const char *source,
                                      GError **error);
 
 void mg_message_free (mg_message_t *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_message_t, mg_message_free)
 
-/* TRUE if @subject starts with a reply prefix (Re:, RE:, Aw:, Sv:, ...). */
+/* TRUE if @subject (NULL is fine), after leading white space, starts with
+ * a reply prefix in any ASCII case: Re, Aw, Sv, Vs, Antw, Odp, Res, Rif,
+ * Ynt, 回复, 答复, 回覆, optionally counted (Re[2], Re(2), Re^2), then
+ * optional blanks and ':' (or full-width '：').  Fwd:/Fw: is not a reply. */
 gboolean mg_subject_is_reply (const char *subject);
 
 /* Initialises GMime once per process. */

@@ -228,12 +228,17 @@ clause_start (const char *norm, gsize pos)
   return start;
 }
 
+/* Is the match [start, end) negated in its clause, or (with @hypothetical)
+ * made hypothetical? */
 static gboolean
-is_negated (const char *norm, gsize len, gsize start, gsize end)
+is_negated (const char *norm, gsize len, gsize start, gsize end, gboolean hypothetical)
 {
   gsize from = clause_start (norm, start);
 
   if (start > from && any_match (mg_phrases (MG_PHRASES_NEGATION), norm + from, start - from))
+    return TRUE;
+  if (hypothetical && start > from
+      && any_match (mg_phrases (MG_PHRASES_HYPOTHETICAL), norm + from, start - from))
     return TRUE;
   return any_match (mg_phrases (MG_PHRASES_NEGATION_AFTER), norm + end, len - end);
 }
@@ -303,7 +308,7 @@ find_in (const mg_region_t *region, GPtrArray *patterns, gsize from, gsize to,
 static gboolean
 accept_unnegated (const mg_region_t *region, gsize start, gsize end, gpointer data)
 {
-  return !is_negated (region->norm->str, region->norm->len, start, end);
+  return !is_negated (region->norm->str, region->norm->len, start, end, FALSE);
 }
 
 gboolean
@@ -334,7 +339,7 @@ accept_statement (const mg_region_t *region, gsize start, gsize end, gpointer da
       if (start < to && end > from)
         return FALSE;
     }
-  return !is_negated (norm, len, start, end) && !in_question (norm, len, start, end);
+  return !is_negated (norm, len, start, end, TRUE) && !in_question (norm, len, start, end);
 }
 
 static void
@@ -372,7 +377,7 @@ accept_thanks_for_interview (const mg_region_t *region, gsize start, gsize end, 
   mg_span_t ref;
   gsize from, to;
 
-  if (is_negated (region->norm->str, region->norm->len, start, end))
+  if (is_negated (region->norm->str, region->norm->len, start, end, FALSE))
     return FALSE;
   sentence_bounds (region->norm->str, region->norm->len, start, end, &from, &to);
   return find_in (region, mg_phrases (MG_PHRASES_KIND_INTERVIEW_REF), from, to, NULL, NULL, &ref);

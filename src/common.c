@@ -18,7 +18,9 @@ mg_error_exit_code (const GError *error)
     {
     case MG_ERROR_USAGE:       return EX_USAGE;
     case MG_ERROR_DATA:        return EX_DATAERR;
-    case MG_ERROR_NOINPUT:     return EX_NOINPUT;
+    /* SPEC 2's table has no EX_NOINPUT row: a source that cannot be
+       opened is an I/O error on input */
+    case MG_ERROR_NOINPUT:     return EX_IOERR;
     case MG_ERROR_CONFIG:      return EX_CONFIG;
     case MG_ERROR_TEMPFAIL:    return EX_TEMPFAIL;
     case MG_ERROR_UNAVAILABLE: return EX_UNAVAILABLE;

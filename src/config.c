@@ -722,7 +722,7 @@ set_scalar (const setting_t *setting, const source_t *source, const char *text,
   char *value;
 
   if (*text == '\0')
-    return invalid (error, "no value (remove the line to use the default)");
+    return invalid (error, "no value (give one, or remove the line)");
 
   switch (setting->kind)
     {
@@ -754,7 +754,8 @@ set_scalar (const setting_t *setting, const source_t *source, const char *text,
       return parse_count (text, field, error);
     case V_COMMAND:
       if (!g_shell_parse_argv (text, NULL, &config->relay_argv, &local))
-        return invalid (error, "cannot split '%s' into words: %s", text, local->message);
+        return invalid (error, "cannot split it into words like a shell would: %s",
+                        local->message);
       config->relay_command = g_strdup (text);
       return TRUE;
     case V_PATH:
@@ -796,10 +797,13 @@ set_value (const setting_t *setting, loader_t *loader, const source_t *source,
       ok = text != NULL && local == NULL
         && set_scalar (setting, source, g_strstrip (text), base, &local);
     }
-  if (!ok)
-    return fail (error, source, key->line, "[%s]: %s: %s", group->name, key->name,
-                 local->message);
-  return TRUE;
+  if (ok)
+    return TRUE;
+  if (local->domain == G_KEY_FILE_ERROR)   /* the only one: a bad escape */
+    return fail (error, source, key->line, "[%s]: %s: a bad escape sequence "
+                 "(write \\\\ for a backslash)", group->name, key->name);
+  return fail (error, source, key->line, "[%s]: %s: %s", group->name, key->name,
+               local->message);
 }
 
 static const setting_t *
@@ -862,8 +866,8 @@ load_program (loader_t *loader, const source_t *source, const group_t *group, GE
                  "digits, '-', '_' and '.'", group->name);
   other = mg_registry_find (registry, id);
   if (other != NULL)
-    return fail (error, source, group->line, "[%s]: program '%s' is already defined at %s:%d",
-                 group->name, id, other->file, other->line);
+    return fail (error, source, group->line, "[%s] is already defined at %s:%d",
+                 group->name, other->file, other->line);
 
   program = mg_program_new (id);
   program->file = g_strdup (source->path);
@@ -892,13 +896,16 @@ load_rules (loader_t *loader, const source_t *source, const group_t *group, GErr
       const entry_t *key = g_ptr_array_index (group->keys, i);
       g_autofree char *text = g_key_file_get_string (source->values, group->name,
                                                      key->name, NULL);
+      g_autofree char *lower = NULL;
       mg_rule_id_t rule;
       mg_severity_t severity;
 
       if (!mg_rule_from_name (key->name, &rule))
         return fail (error, source, key->line, "[rules]: unknown rule '%s' "
                      "(matchguard rules lists them)", key->name);
-      if (text == NULL || !mg_severity_from_name (g_strstrip (text), &severity))
+      if (text != NULL)
+        lower = g_ascii_strdown (g_strstrip (text), -1);
+      if (lower == NULL || !mg_severity_from_name (lower, &severity))
         return fail (error, source, key->line, "[rules]: %s: '%s' is not one of "
                      "block, warn, info, off", key->name, text != NULL ? text : "");
       config->severity[rule] = severity;
@@ -948,7 +955,9 @@ load_main (loader_t *loader, GError **error)
         ok = load_program (loader, source, group, error);
       else if (strcmp (group->name, "rules") == 0)
         ok = load_rules (loader, source, group, error);
-      else if (find_setting (group->name, NULL) != NULL && strcmp (group->name, "program") != 0)
+      else if (strcmp (group->name, "program") == 0)
+        ok = fail (error, source, group->line, "[program] needs an id, as in [program:jhu-ir]");
+      else if (find_setting (group->name, NULL) != NULL)
         ok = load_settings (loader, source, group, group->name, loader->config, error);
       else
         ok = fail (error, source, group->line, "unknown group [%s]", group->name);

@@ -8,23 +8,25 @@
  *   be a header field "Name: value" with a printable ASCII name.  Input
  *   that is empty or only white space is "empty"; anything else, leading
  *   blank lines included, has "no message header".
- * - A regular file is parsed from a GMimeStreamFs: with the parser's
- *   persistent stream, part contents stay in the file (substreams) and an
- *   attachment is never copied.  Standard input and other non-seekable
- *   sources are read into one GByteArray that the memory stream adopts.
- * - The parser options (and with them the warning callback and the
- *   problems array it appends to) outlive the GMimeMessage: GMime keeps a
- *   pointer to the options for decoding headers lazily.
+ * - A regular file larger than MEMORY_LIMIT is parsed from a
+ *   GMimeStreamFs: with the parser's persistent stream, part contents stay
+ *   in the file (substreams) and an attachment is never copied.  Smaller
+ *   files, standard input and other non-seekable sources are read into one
+ *   GByteArray that the memory stream adopts (no further copy).
+ * - The parser options, with the warning callback and the problems array
+ *   it appends to, stay alive until the GMimeMessage is gone: GMime may
+ *   still report problems while it decodes headers on demand.
  * - Text parts are decoded in one pass: the data wrapper undoes the
  *   transfer encoding straight into a memory stream, through a charset
  *   filter when iconv knows the charset; the stream's byte array is then
  *   stolen, so the decoded text is never copied again unless it has to
- *   change encoding.  ISO-8859-1, US-ASCII and windows-1252 labels are
- *   decoded with our own windows-1252 table (what browsers do, and it
- *   cannot fail); text whose charset is missing or unusable is kept when
- *   it is valid UTF-8, else decoded as windows-1252 -- unless it already
- *   holds valid multi-byte UTF-8, in which case it is UTF-8 with a few
- *   damaged bytes and only those become U+FFFD.
+ *   change encoding.  ISO-8859-1 and windows-1252 labels are decoded with
+ *   our own windows-1252 table (what browsers do, and it cannot fail).
+ *   Text labelled UTF-8 or US-ASCII, or whose charset is missing or
+ *   unknown to iconv, is kept when it is valid UTF-8, else decoded as
+ *   windows-1252 -- unless it holds valid multi-byte UTF-8 as well, in
+ *   which case it is UTF-8 with a few damaged bytes and only those become
+ *   U+FFFD.  NUL bytes are dropped, CRLF and lone CR become LF.
  * - The MIME walk is depth-limited (MAX_MIME_DEPTH, as mblaze does);
  *   GMime's own parser stops at its nesting limit as well, so hostile
  *   nesting costs neither stack nor time.
@@ -48,8 +50,15 @@
 /* Deeper MIME structure is not descended into. */
 #define MAX_MIME_DEPTH 64
 
-/* Parser complaints kept per message; the rest are counted in one line. */
+/* Parser complaints kept per message; one more line says that there were
+ * more. */
 #define MAX_PROBLEMS 32
+
+/* Regular files up to this size are read into memory: parsing from
+ * memory is about twice as fast as from a GMimeStreamFs, which reads 4 KB
+ * at a time and seeks for every part.  Larger files (a spool with big
+ * attachments) are parsed from the file so that attachments stay there. */
+#define MEMORY_LIMIT (1024 * 1024)
 
 /* Bytes looked at to decide whether the input starts with a header. */
 #define PREFIX_SIZE 8192
@@ -86,8 +95,6 @@ typedef struct {
   GString *part_id;      /* id of the node being visited, "" for the root */
   gboolean too_deep;     /* the depth problem was recorded */
 } walk_t;
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
 
 /* windows-1252 0x80-0x9F; the five undefined bytes map to the C1 control
  * of the same value, as ISO-8859-1 (and the WHATWG decoder) do. */
@@ -245,6 +252,15 @@ display_name (const char *source)
   return g_strdup_printf ("'%s'", source);
 }
 
+/* Sets @error to "cannot read SOURCE: strerror(@errnum)" with @code. */
+static void
+set_read_error (GError **error, mg_error_t code, const char *source, int errnum)
+{
+  g_autofree char *name = display_name (source);
+
+  g_set_error (error, MG_ERROR, code, "cannot read %s: %s", name, g_strerror (errnum));
+}
+
 static gboolean
 prefix_ok (prefix_t prefix, const char *source, GError **error)
 {
@@ -278,11 +294,7 @@ check_file_prefix (int fd, const char *source, GError **error)
         continue;
       if (n < 0)
         {
-          int saved = errno;
-          g_autofree char *name = display_name (source);
-
-          g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read %s: %s",
-                       name, g_strerror (saved));
+          set_read_error (error, MG_ERROR_IO, source, errno);
           return FALSE;
         }
       prefix = check_prefix (buf, (gsize) n, n == 0);
@@ -295,39 +307,37 @@ check_file_prefix (int fd, const char *source, GError **error)
   return prefix_ok (prefix, source, error);
 }
 
-/* Reads all of @fd (a pipe, a terminal, a FIFO) into a new array. */
+/* Reads all of @fd into a new array; @hint: the expected size (0 if
+ * unknown), so that a regular file takes one read. */
 static GByteArray *
-read_all (int fd, const char *source, GError **error)
+read_all (int fd, gsize hint, const char *source, GError **error)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (65536);
+  gsize chunk = MAX (hint + 1, 65536);
+  g_autoptr(GByteArray) bytes = NULL;
 
+  if (chunk > G_MAXUINT / 2)
+    chunk = 65536;
+  bytes = g_byte_array_sized_new ((guint) chunk);
   for (;;)
     {
       guint used = bytes->len;
       ssize_t n;
-
-      if (G_MAXUINT - used < 65536)
-        {
-          g_autofree char *name = display_name (source);
-
-          g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read %s: %s",
-                       name, g_strerror (EFBIG));
-          return NULL;
-        }
       int saved;
 
-      g_byte_array_set_size (bytes, used + 65536);
-      n = read (fd, bytes->data + used, 65536);
+      if (G_MAXUINT - used < chunk)
+        {
+          set_read_error (error, MG_ERROR_IO, source, EFBIG);
+          return NULL;
+        }
+      g_byte_array_set_size (bytes, used + (guint) chunk);
+      n = read (fd, bytes->data + used, chunk);
       saved = errno;
       g_byte_array_set_size (bytes, used + (n > 0 ? (guint) n : 0));
       if (n == 0)
         break;
       if (n < 0 && saved != EINTR)
         {
-          g_autofree char *name = display_name (source);
-
-          g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read %s: %s",
-                       name, g_strerror (saved));
+          set_read_error (error, MG_ERROR_IO, source, saved);
           return NULL;
         }
     }
@@ -459,6 +469,10 @@ get_recipients (GMimeMessage *gmessage)
 
 /* --- text decoding -------------------------------------------------------- */
 
+/* How to decode text labelled @charset; for CHARSET_ICONV, @iconv_name
+ * gets the name to open.  GMime maps "x-unknown" to the locale's charset
+ * (ASCII under sendmail's C locale), which is no better than a guess, so
+ * it is treated as missing. */
 static charset_kind_t
 charset_kind (const char *charset, const char **iconv_name)
 {
@@ -493,6 +507,8 @@ normalize_bytes (guint8 *data, gsize len)
 {
   gsize out = 0;
 
+  if (len == 0)
+    return 0;
   if (memchr (data, '\r', len) == NULL && memchr (data, '\0', len) == NULL)
     return len;
   for (gsize i = 0; i < len; i++)
@@ -533,6 +549,26 @@ decode_cp1252 (const guint8 *data, gsize len, gsize *out_len)
   return g_string_free (out, FALSE);
 }
 
+/* g_utf8_validate_len() costs several instructions per byte; mail text is
+ * mostly ASCII, so skip ASCII eight bytes at a time first. */
+static gboolean
+is_valid_utf8 (const char *data, gsize len)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, data + i, 8);
+      if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+        break;
+    }
+  while (i < len && (guint8) data[i] < 0x80 && data[i] != '\0')
+    i++;
+  return i == len || g_utf8_validate_len (data + i, len - i, NULL);
+}
+
 /* TRUE if the invalid UTF-8 @data nevertheless holds a valid multi-byte
  * sequence: UTF-8 with damage rather than an 8-bit charset. */
 static gboolean
@@ -563,7 +599,7 @@ to_utf8 (char *data, gsize *len, charset_kind_t kind)
           }
       return data;
     }
-  if (g_utf8_validate_len (data, *len, NULL))
+  if (is_valid_utf8 (data, *len))
     return data;
   if (kind == CHARSET_RAW && !has_utf8_sequence (data, *len))
     out = decode_cp1252 ((const guint8 *) data, *len, len);
@@ -677,7 +713,7 @@ is_alternative (GMimeObject *object)
   return type != NULL && g_mime_content_type_is_type (type, "multipart", "alternative");
 }
 
-static int choose_alternative (GMimeMultipart *multipart, guint depth);
+static int choose_alternative (GMimeMultipart *multipart, guint depth, int *fallback);
 
 /* What walking @object would yield (the union over what it reads). */
 static yields_t
@@ -693,7 +729,7 @@ subtree_yields (GMimeObject *object, guint depth)
 
       if (is_alternative (object))
         {
-          int chosen = choose_alternative (multipart, depth);
+          int chosen = choose_alternative (multipart, depth, NULL);
 
           return chosen < 0 ? 0 : subtree_yields (g_mime_multipart_get_part (multipart, chosen),
                                                   depth + 1);
@@ -711,25 +747,46 @@ subtree_yields (GMimeObject *object, guint depth)
 
 /* The child of multipart/alternative @multipart to read: the first that
  * yields text/plain, else the last that yields HTML, else the last that
- * yields any text; -1 if none does. */
+ * yields any text; -1 if none does.  @fallback (may be NULL) gets the
+ * HTML or other child to read instead when the text/plain one turns out
+ * blank, or -1. */
 static int
-choose_alternative (GMimeMultipart *multipart, guint depth)
+choose_alternative (GMimeMultipart *multipart, guint depth, int *fallback)
 {
   int n = g_mime_multipart_get_count (multipart);
-  int html = -1, other = -1;
+  int plain = -1, html = -1, other = -1;
 
   for (int i = 0; i < n; i++)
     {
       yields_t yields = subtree_yields (g_mime_multipart_get_part (multipart, i), depth + 1);
 
-      if (yields & YIELDS_PLAIN)
-        return i;
-      if (yields & YIELDS_HTML)
+      if ((yields & YIELDS_PLAIN) && plain < 0)
+        plain = i;
+      else if (yields & YIELDS_HTML)
         html = i;
       else if (yields != 0)
         other = i;
     }
+  if (fallback != NULL)
+    *fallback = plain >= 0 ? (html >= 0 ? html : other) : -1;
+  if (plain >= 0)
+    return plain;
   return html >= 0 ? html : other;
+}
+
+/* TRUE if the parts from index @from on hold nothing but white space. */
+static gboolean
+parts_blank (GPtrArray *parts, guint from)
+{
+  for (guint i = from; i < parts->len; i++)
+    {
+      const mg_text_part_t *part = g_ptr_array_index (parts, i);
+
+      for (gsize k = 0; k < part->len; k++)
+        if (!g_ascii_isspace (part->text[k]))
+          return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -797,10 +854,19 @@ walk_object (walk_t *walk, GMimeObject *object, guint depth)
 
       if (is_alternative (object))
         {
-          int chosen = choose_alternative (multipart, depth);
+          GPtrArray *parts = walk->message->parts;
+          guint before = parts->len;
+          int fallback;
+          int chosen = choose_alternative (multipart, depth, &fallback);
 
           if (chosen >= 0)
             walk_child (walk, multipart, chosen, depth + 1);
+          /* Some mailers send an empty text/plain beside the real HTML. */
+          if (fallback >= 0 && parts_blank (parts, before))
+            {
+              g_ptr_array_remove_range (parts, before, parts->len - before);
+              walk_child (walk, multipart, fallback, depth + 1);
+            }
           return;
         }
       for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
@@ -866,14 +932,14 @@ static mg_message_t *
 parse_stream (GMimeStream *stream, const char *source, gint64 size, GError **error)
 {
   static const char *fallback_charsets[] = { "UTF-8", "windows-1252", NULL };
+  /* Declared in this order so that the message is freed before the
+   * options and the problems array its headers may still report to. */
   g_autoptr(GMimeParserOptions) options = g_mime_parser_options_new ();
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GMimeParser) parser = NULL;
   g_autoptr(GMimeMessage) gmessage = NULL;
   gint64 end;
 
-  /* Declared in this order so that the message goes before the options
-   * it points to. */
   g_mime_parser_options_set_warning_callback (options, on_parser_warning, problems);
   g_mime_parser_options_set_fallback_charsets (options, fallback_charsets);
   parser = g_mime_parser_new_with_stream (stream);
@@ -886,11 +952,7 @@ parse_stream (GMimeStream *stream, const char *source, gint64 size, GError **err
       if (g_mime_stream_seek (stream, end, GMIME_STREAM_SEEK_SET) == -1
           || g_mime_stream_read (stream, &byte, 1) == -1)
         {
-          int saved = errno;
-          g_autofree char *name = display_name (source);
-
-          g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read %s: %s",
-                       name, g_strerror (saved));
+          set_read_error (error, MG_ERROR_IO, source, errno);
           return NULL;
         }
     }
@@ -953,7 +1015,7 @@ mg_message_parse_file (const char *path, GError **error)
   mg_gmime_init ();
   if (strcmp (path, "-") == 0)
     {
-      GByteArray *bytes = read_all (STDIN_FILENO, path, error);
+      GByteArray *bytes = read_all (STDIN_FILENO, 0, path, error);
 
       return bytes != NULL ? parse_bytes (bytes, path, error) : NULL;
     }
@@ -965,8 +1027,7 @@ mg_message_parse_file (const char *path, GError **error)
 
       if (fd >= 0)
         close (fd);
-      g_set_error (error, MG_ERROR, MG_ERROR_NOINPUT, "cannot read '%s': %s",
-                   path, g_strerror (saved));
+      set_read_error (error, MG_ERROR_NOINPUT, path, saved);
       return NULL;
     }
   if (S_ISDIR (st.st_mode))
@@ -975,10 +1036,11 @@ mg_message_parse_file (const char *path, GError **error)
       g_set_error (error, MG_ERROR, MG_ERROR_NOINPUT, "'%s' is a directory", path);
       return NULL;
     }
-  if (!S_ISREG (st.st_mode))
+  if (!S_ISREG (st.st_mode) || st.st_size <= MEMORY_LIMIT)
     {
-      /* A FIFO or a device: read it once, into memory. */
-      GByteArray *bytes = read_all (fd, path, error);
+      /* A FIFO, a device or a small file: read it once, into memory. */
+      GByteArray *bytes = read_all (fd, S_ISREG (st.st_mode) ? (gsize) st.st_size : 0,
+                                    path, error);
 
       close (fd);
       return bytes != NULL ? parse_bytes (bytes, path, error) : NULL;
@@ -1006,14 +1068,9 @@ mg_message_parse_data (const char *data, gsize len, const char *source,
   mg_gmime_init ();
   if (source == NULL)
     source = "-";
-  if (!prefix_ok (check_prefix (data, len, TRUE), source, error))
-    return NULL;
   if (len > G_MAXUINT)
     {
-      g_autofree char *name = display_name (source);
-
-      g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read %s: %s",
-                   name, g_strerror (EFBIG));
+      set_read_error (error, MG_ERROR_IO, source, EFBIG);
       return NULL;
     }
   return parse_bytes (g_byte_array_append (g_byte_array_sized_new ((guint) len),

@@ -101,10 +101,12 @@ static const char *const colon_markers[] = {
 static const char *const from_labels[] = {
   "From", "Von", "De", "Da", "Van", "Od", "Fra", "Fr\xc3\xa5n", NULL
 };
+#define FROM_LETTERS "FVDO"
 static const char *const sent_labels[] = {
   "Sent", "Date", "Gesendet", "Datum", "Envoy\xc3\xa9", "Enviado", "Enviada",
   "Fecha", "Inviato", "Data", "Verzonden", "Skickat", "Sendt", NULL
 };
+#define SENT_LETTERS "SDGEFIV"
 
 /* Line @i of @lines without its newline (and a CR before it). */
 static void
@@ -347,15 +349,20 @@ is_marker_line (const char *s, gsize len)
 }
 
 /* TRUE if trimmed @s starts with one of @labels and a colon ("From:",
- * "De :", Markdown-bold "*From:*"). */
+ * "De :", Markdown-bold "*From:*").  @first_letters: the labels' first
+ * letters, upper case. */
 static gboolean
-starts_with_label (const char *s, gsize len, const char *const *labels)
+starts_with_label (const char *s, gsize len, const char *const *labels,
+                   const char *first_letters)
 {
   while (len > 0 && *s == '*')
     {
       s++;
       len--;
     }
+  /* Most lines start with no label's letter: leave early. */
+  if (len == 0 || *s == '\0' || strchr (first_letters, g_ascii_toupper (*s)) == NULL)
+    return FALSE;
   for (guint i = 0; labels[i] != NULL; i++)
     {
       gsize n = strlen (labels[i]);
@@ -382,14 +389,14 @@ header_block_start (const lines_t *lines, guint i)
   int first = (int) i;
 
   trimmed_line (lines, i, &s, &len);
-  if (!starts_with_label (s, len, from_labels))
+  if (!starts_with_label (s, len, from_labels, FROM_LETTERS))
     return -1;
   for (guint k = 1; k <= MAX_HEADER_GAP && i + k < lines->n && !found; k++)
     {
       trimmed_line (lines, i + k, &s, &len);
       if (len == 0)
         break;
-      found = starts_with_label (s, len, sent_labels);
+      found = starts_with_label (s, len, sent_labels, SENT_LETTERS);
     }
   if (!found)
     return -1;
@@ -434,18 +441,24 @@ mg_quote_classify (mg_text_part_t *part)
   if (part->text != NULL && part->len > 0)
     {
       const char *p = part->text, *end = part->text + part->len;
-      gsize offset = 0;
+      const char *nl;
+      guint count = 1;
+      gsize *start;
 
-      for (;;)
+      /* Count first, so the array is sized once. */
+      while ((nl = memchr (p, '\n', (gsize) (end - p))) != NULL && nl + 1 < end)
         {
-          const char *nl;
-
-          g_array_append_val (part->line_start, offset);
-          nl = memchr (p, '\n', (gsize) (end - p));
-          if (nl == NULL || nl + 1 == end)
-            break;
+          count++;
           p = nl + 1;
-          offset = (gsize) (p - part->text);
+        }
+      g_array_set_size (part->line_start, count);
+      start = (gsize *) (void *) part->line_start->data;
+      start[0] = 0;
+      p = part->text;
+      for (guint i = 1; i < count; i++)
+        {
+          p = (const char *) memchr (p, '\n', (gsize) (end - p)) + 1;
+          start[i] = (gsize) (p - part->text);
         }
     }
 

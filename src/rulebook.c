@@ -197,7 +197,8 @@ static const char *const intent_first[] = {
   I_RANK SLOT FIRST "\\b(?! (?:round|year|time|step))",
   I_RANK SLOT "(?:at the (?:very )?top|on top)\\b",
   "\\b(?:is|are|remains|remain|will be|will remain|has become|have become|becomes|as)"
-    "(?: (?:now|still|truly|clearly|definitely|undoubtedly|certainly|by far|easily|unquestionably|absolutely))? " MY_FIRST,
+    "(?: (?:now|still|truly|clearly|definitely|undoubtedly|certainly|by far|easily|unquestionably|absolutely)"
+    "|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
   "\\bi (?:consider|regard|see) " SLOT "(?:as |to be )?" MY_FIRST,
   MY_FIRST " (?:is|will be|remains) " YOU "\\b",
   "\\b" FIRST " (?:on|of) my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
@@ -220,8 +221,8 @@ static const char *const intent_interest[] = {
   I_RANK SLOT "(?:very |extremely |quite |really )?high(?:ly)?\\b",
   "\\b(?:rank|ranking) " YOU " (?:very |extremely )?high(?:ly)?\\b",
   "\\bhigh on my (?:rank(?:ing)? |rank order )?list\\b",
-  "\\b(?:very|highly|extremely|deeply|genuinely|sincerely|truly|really|still|remain|am) interested in "
-    "(?:your|the|training|joining|matching|being|you|this)\\b",
+  "\\b(?:very|highly|extremely|deeply|genuinely|sincerely|truly|really|particularly|still|remain|remains) interested in\\b",
+  "\\b(?:am|are) interested in (?:your|the|training|joining|matching|being|you|this)\\b",
   "\\b(?:strong|strongest|keen|continued|sincere|genuine|great|deep) interest in\\b",
   "\\b(?:would|will) be (?:thrilled|honored|honoured|delighted|excited|very happy|happy|proud|grateful) to "
     "(?:train|match|join|be part|become a resident|continue my training)\\b",
@@ -229,12 +230,19 @@ static const char *const intent_interest[] = {
   NULL
 };
 
-/* Cues that, before a match in the same clause, make it not a statement:
- * negations and hypotheticals. */
+/* Cues that, before a match in the same clause, make it not a statement. */
 static const char *const negation[] = {
   "\\b(?:not|never|no longer|yet to|undecided|unsure|uncertain|cannot|can not|nor|neither|without"
-    "|whether|if|unless|still deciding|still considering|hypothetically|wonder|wondering"
-    "|should i|do you think|would it|is it ok|is it appropriate|in case|even though|instead of)\\b",
+    "|still deciding|still considering|instead of)\\b",
+  NULL
+};
+
+/* Cues that make a statement hypothetical: they cancel an intent level
+ * (a question or a condition states nothing), but not a request, which
+ * is often phrased as one ("would it be possible to reschedule"). */
+static const char *const hypothetical[] = {
+  "\\b(?:whether|if|unless|hypothetically|wonder|wondering|should i|do you think|would it|is it ok"
+    "|is it appropriate|in case|even though)\\b",
   NULL
 };
 
@@ -350,6 +358,8 @@ static const char *const commitment[] = {
   "\\bi (?:will|would|can|could) (?:gladly |happily |immediately |readily )?accept (?:an?|your|the) (?:offer|position)\\b"
     "[^.?!\\n]{0,40}\\b(?:before|outside(?: of)?|prior to) (?:the )?match\\b",
   "\\bi " AUX "withdraw(?:ing)? (?:my application )?from the match\\b",
+  "\\bi (?:will|would|can|am ready to|am willing to|promise to) (?:[\\w'-]+ ){0,3}?(?:sign|accept|commit)\\b"
+    "[^.?!\\n]{0,40}\\b(?:before|prior to|outside(?: of)?) (?:the )?match(?: day)?\\b",
   "\\bi (?:will|would|can) (?:promise|guarantee) (?:you )?(?:that )?(?:i will )?rank\\b[^.?!\\n]{0,40}\\bif\\b",
   NULL
 };
@@ -365,7 +375,7 @@ static const char *const status_inquiry[] = {
     "(?:the status of )?my (?:application|candidacy|file)\\b",
   "\\b(?:what is|inquire|inquiring|enquire|enquiring|ask|asking|check|checking|know|learn|wonder|wondering|curious|follow(?:ing)? up)"
     "\\b[^.?!\\n]{0,40}\\b(?:(?:status|progress) of my (?:application|candidacy)|my application(?:'s)? status)\\b",
-  "\\bhas my application (?:been|already been) (?:reviewed|seen|received|considered|looked at|read)\\b",
+  "\\bhas my application\\b[^.?!\\n]{0,40}\\b(?:been|already been) (?:reviewed|seen|received|considered|looked at|read)\\b",
   "\\b(?:was|is) my application (?:reviewed|being reviewed|under review|received|being considered|still under consideration)\\b",
   "\\bwhen (?:can|will|should|might|may) i (?:expect to )?(?:hear|receive|get|know)\\b[^.?!\\n]{0,30}"
     "\\b(?:back|decision|interview|invitation|news|update|from you)\\b",
@@ -445,6 +455,7 @@ static const char *const *const phrase_sets[MG_PHRASES_COUNT] = {
   [MG_PHRASES_INTENT_STRONG] = intent_strong,
   [MG_PHRASES_INTENT_INTEREST] = intent_interest,
   [MG_PHRASES_NEGATION] = negation,
+  [MG_PHRASES_HYPOTHETICAL] = hypothetical,
   [MG_PHRASES_NEGATION_AFTER] = negation_after,
   [MG_PHRASES_CLAUSE_BREAK] = clause_break,
   [MG_PHRASES_CONDITIONAL_TRADE] = conditional_trade,

@@ -89,23 +89,27 @@ program_from_row (const program_row_t *row)
   return program;
 }
 
+/* The registry of programs[], built once for every test. */
+static mg_registry_t *registry;
+
 static int
 setup_registry (void **state)
 {
-  mg_registry_t *registry = mg_registry_new ();
   guint i;
 
+  (void) state;
+  registry = mg_registry_new ();
   for (i = 0; i < G_N_ELEMENTS (programs); i++)
     if (!mg_registry_add (registry, program_from_row (&programs[i])))
       return -1;
-  *state = registry;
   return 0;
 }
 
 static int
 teardown_registry (void **state)
 {
-  mg_registry_free (*state);
+  (void) state;
+  g_clear_pointer (&registry, mg_registry_free);
   return 0;
 }
 
@@ -114,7 +118,6 @@ teardown_registry (void **state)
 static void
 test_add_find (void **state)
 {
-  mg_registry_t *registry = *state;
   const mg_program_t *program;
 
   assert_int_equal (mg_registry_count (registry), G_N_ELEMENTS (programs));
@@ -129,6 +132,7 @@ test_add_find (void **state)
   assert_string_equal (program->names_norm[1], "lakeshore ir");
   assert_null (program->names_norm[2]);
   /* a second program with the same id is refused (and freed) */
+  (void) state;
   assert_false (mg_registry_add (registry, mg_program_new ("lakeshore-ir")));
   assert_int_equal (mg_registry_count (registry), G_N_ELEMENTS (programs));
 }
@@ -229,74 +233,73 @@ test_contact_names (void **state)
 
 /* ---- matching ------------------------------------------------------------ */
 
+typedef struct {
+  const char *address;
+  const char *expect;    /* ';'-separated program ids, "" for none */
+} match_row_t;
+
+static const match_row_t match_rows[] = {
+  /* exact address of a contact, and of the program */
+  { "evasquez@northgate-med.example.edu", "northgate-ir" },
+  { "dr-residency@northgate-med.example.edu", "northgate-dr" },
+  /* an exact address listed by two programs: both */
+  { "coordinator@northgate-med.example.edu", "northgate-ir;northgate-dr" },
+  /* only the shared domain: both candidates, registry order */
+  { "someone@northgate-med.example.edu", "northgate-ir;northgate-dr" },
+  /* case does not matter */
+  { "EVasquez@NorthGate-Med.Example.EDU", "northgate-ir" },
+  { "SOMEONE@NORTHGATE-MED.EXAMPLE.EDU", "northgate-ir;northgate-dr" },
+  /* subdomains match their domain */
+  { "x@ir.lakeshore-med.example.edu", "lakeshore-ir" },
+  { "x@a.b.lakeshore-med.example.edu", "lakeshore-ir" },
+  { "gwhitfield@lakeshore-med.example.edu", "lakeshore-ir" },
+  /* look-alike domains do not */
+  { "x@parklakeshore-med.example.edu", "" },
+  { "x@notlakeshore-med.example.edu", "" },
+  { "x@lakeshore-med.example.edu.evil.example.com", "" },
+  { "x@northgate.example.org", "" },
+  /* the longest matching domain wins */
+  { "dean@summit.example.edu", "summit" },
+  { "dean@law.summit.example.edu", "summit" },
+  { "chief@med.summit.example.edu", "summit-med" },
+  { "chief@ir.med.summit.example.edu", "summit-med" },
+  /* an exact address beats the longest domain */
+  { "liaison@med.summit.example.edu", "summit-liaison" },
+  /* not residency mail */
+  { "friend@mail.example.com", "" },
+  { "liaison@summit.example.org", "" },
+  /* forms callers may hand over */
+  { "  <EVASQUEZ@northgate-med.example.edu>  ", "northgate-ir" },
+  { "x@lakeshore-med.example.edu.", "lakeshore-ir" },
+  { "no-at-sign", "" },
+  { "trailing-at@", "" },
+  { "", "" },
+};
+
+/* One match_rows[] entry, passed as the test's state. */
 static void
 test_match_address (void **state)
 {
-  static const struct {
-    const char *address;
-    const char *expect;    /* ';'-separated program ids, "" for none */
-  } rows[] = {
-    /* exact address of a contact, and of the program */
-    { "evasquez@northgate-med.example.edu", "northgate-ir" },
-    { "dr-residency@northgate-med.example.edu", "northgate-dr" },
-    /* an exact address listed by two programs: both */
-    { "coordinator@northgate-med.example.edu", "northgate-ir;northgate-dr" },
-    /* only the shared domain: both candidates, registry order */
-    { "someone@northgate-med.example.edu", "northgate-ir;northgate-dr" },
-    /* case does not matter */
-    { "EVasquez@NorthGate-Med.Example.EDU", "northgate-ir" },
-    { "SOMEONE@NORTHGATE-MED.EXAMPLE.EDU", "northgate-ir;northgate-dr" },
-    /* subdomains match their domain */
-    { "x@ir.lakeshore-med.example.edu", "lakeshore-ir" },
-    { "x@a.b.lakeshore-med.example.edu", "lakeshore-ir" },
-    { "gwhitfield@lakeshore-med.example.edu", "lakeshore-ir" },
-    /* look-alike domains do not */
-    { "x@parklakeshore-med.example.edu", "" },
-    { "x@notlakeshore-med.example.edu", "" },
-    { "x@lakeshore-med.example.edu.evil.example.com", "" },
-    { "x@northgate.example.org", "" },
-    /* the longest matching domain wins */
-    { "dean@summit.example.edu", "summit" },
-    { "dean@law.summit.example.edu", "summit" },
-    { "chief@med.summit.example.edu", "summit-med" },
-    { "chief@ir.med.summit.example.edu", "summit-med" },
-    /* an exact address beats the longest domain */
-    { "liaison@med.summit.example.edu", "summit-liaison" },
-    /* not residency mail */
-    { "friend@mail.example.com", "" },
-    { "liaison@summit.example.org", "" },
-    /* forms callers may hand over */
-    { "  <EVASQUEZ@northgate-med.example.edu>  ", "northgate-ir" },
-    { "x@lakeshore-med.example.edu.", "lakeshore-ir" },
-    { "no-at-sign", "" },
-    { "trailing-at@", "" },
-    { "", "" },
-  };
-  mg_registry_t *registry = *state;
-  guint i;
+  const match_row_t *row = *state;
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GString) ids = g_string_new (NULL);
+  guint n, j;
 
-  for (i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      g_autoptr(GPtrArray) found = g_ptr_array_new ();
-      g_autoptr(GString) ids = g_string_new (NULL);
-      guint n, j;
-
-      g_ptr_array_add (found, NULL);   /* matching appends */
-      n = mg_registry_match_address (registry, rows[i].address, found);
-      assert_int_equal (n, found->len - 1);
-      for (j = 1; j < found->len; j++)
-        g_string_append_printf (ids, "%s%s", j > 1 ? ";" : "",
-                                ((const mg_program_t *) g_ptr_array_index (found, j))->id);
-      if (strcmp (ids->str, rows[i].expect) != 0)
-        fail_msg ("%s: got '%s', expected '%s'", rows[i].address, ids->str, rows[i].expect);
-    }
+  g_ptr_array_add (found, NULL);   /* matching appends */
+  n = mg_registry_match_address (registry, row->address, found);
+  assert_int_equal (n, found->len - 1);
+  for (j = 1; j < found->len; j++)
+    g_string_append_printf (ids, "%s%s", j > 1 ? ";" : "",
+                            ((const mg_program_t *) g_ptr_array_index (found, j))->id);
+  if (strcmp (ids->str, row->expect) != 0)
+    fail_msg ("'%s': got '%s', expected '%s'", row->address, ids->str, row->expect);
 }
 
 /* A registry of 5,000 programs still matches the right one. */
 static void
 test_match_large_registry (void **state)
 {
-  g_autoptr(mg_registry_t) registry = mg_registry_new ();
+  g_autoptr(mg_registry_t) large = mg_registry_new ();
   guint i;
 
   (void) state;
@@ -309,7 +312,7 @@ test_match_large_registry (void **state)
       g_strfreev (program->domains);
       program->domains = g_new0 (char *, 2);
       program->domains[0] = g_strdup_printf ("hospital%u.example.org", i);
-      assert_true (mg_registry_add (registry, program));
+      assert_true (mg_registry_add (large, program));
     }
   for (i = 0; i < 5000; i += 499)
     {
@@ -317,67 +320,66 @@ test_match_large_registry (void **state)
       g_autofree char *address = g_strdup_printf ("pd@ir.hospital%u.example.org", i);
       g_autofree char *id = g_strdup_printf ("p%u", i);
 
-      assert_int_equal (mg_registry_match_address (registry, address, found), 1);
+      assert_int_equal (mg_registry_match_address (large, address, found), 1);
       assert_string_equal (((const mg_program_t *) found->pdata[0])->id, id);
     }
 }
 
 /* ---- mentions ------------------------------------------------------------ */
 
+typedef struct {
+  const char *text;         /* before normalisation */
+  const char *expect;       /* "id@start-end;..." over the normalised text */
+} mention_row_t;
+
+static const mention_row_t mention_rows[] = {
+  /* whole words only */
+  { "I enjoyed meeting the Lakeshore IR team.", "lakeshore-ir@22-34" },
+  { "Lakeshore IRB approval", "" },
+  { "Thelakeshore IR", "" },
+  { "lakeshore ir", "lakeshore-ir@0-12" },
+  { "(Lakeshore IR)", "lakeshore-ir@1-13" },
+  /* the longest name at a place wins, within a program ... */
+  { "Northgate Integrated IR Residency", "northgate-ir@0-33" },
+  { "Northgate Integrated IR", "northgate-ir@0-23" },
+  /* ... and across programs: "Northgate" alone names the fellowship */
+  { "Northgate IR", "northgate-ir@0-12" },
+  { "Northgate is lovely", "northgate-research@0-9" },
+  { "Northgate Research Fellowship", "northgate-research@0-29" },
+  { "Summit IR and Summit Radiology", "summit-med@0-9;summit@14-30" },
+  /* two programs with the same alias at the same place: both */
+  { "Northgate Radiology", "northgate-ir@0-19;northgate-dr@0-19" },
+  /* several occurrences, in text order */
+  { "Northgate DR. Lakeshore IR! Northgate ESIR", "northgate-dr@0-12;lakeshore-ir@14-26;northgate-dr@28-42" },
+  /* accents and case through normalisation */
+  { "UNIVERSITÉ DE MONTRÉAL IR", "montreal-ir@0-25" },
+  { "Universite de Montreal IR", "montreal-ir@0-25" },
+  { "montréal ir", "montreal-ir@0-11" },
+  /* a line break inside a name is white space */
+  { "Northgate\nDR", "northgate-dr@0-12" },
+  { "", "" },
+  { "nothing here", "" },
+};
+
+/* One mention_rows[] entry, passed as the test's state. */
 static void
 test_mentions (void **state)
 {
-  static const struct {
-    const char *text;         /* before normalisation */
-    const char *expect;       /* "id@start-end;..." over the normalised text */
-  } rows[] = {
-    /* whole words only */
-    { "I enjoyed meeting the Lakeshore IR team.", "lakeshore-ir@22-34" },
-    { "Lakeshore IRB approval", "" },
-    { "Thelakeshore IR", "" },
-    { "lakeshore ir", "lakeshore-ir@0-12" },
-    { "(Lakeshore IR)", "lakeshore-ir@1-13" },
-    /* the longest name at a place wins, within a program ... */
-    { "Northgate Integrated IR Residency", "northgate-ir@0-33" },
-    { "Northgate Integrated IR", "northgate-ir@0-23" },
-    /* ... and across programs: "Northgate" alone names the fellowship */
-    { "Northgate IR", "northgate-ir@0-12" },
-    { "Northgate is lovely", "northgate-research@0-9" },
-    { "Northgate Research Fellowship", "northgate-research@0-29" },
-    { "Summit IR and Summit Radiology", "summit-med@0-9;summit@14-30" },
-    /* two programs with the same alias at the same place: both */
-    { "Northgate Radiology", "northgate-ir@0-19;northgate-dr@0-19" },
-    /* several occurrences, in text order */
-    { "Northgate DR. Lakeshore IR! Northgate ESIR", "northgate-dr@0-12;lakeshore-ir@14-26;northgate-dr@28-42" },
-    /* accents and case through normalisation */
-    { "UNIVERSITÉ DE MONTRÉAL IR", "montreal-ir@0-25" },
-    { "Universite de Montreal IR", "montreal-ir@0-25" },
-    { "montréal ir", "montreal-ir@0-11" },
-    /* a line break inside a name is white space */
-    { "Northgate\nDR", "northgate-dr@0-12" },
-    { "", "" },
-    { "nothing here", "" },
-  };
-  mg_registry_t *registry = *state;
-  guint i;
+  const mention_row_t *row = *state;
+  g_autofree char *norm = mg_text_normalize (row->text);
+  g_autoptr(GArray) mentions = mg_registry_find_mentions (registry, norm, strlen (norm));
+  g_autoptr(GString) got = g_string_new (NULL);
+  guint j;
 
-  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+  for (j = 0; j < mentions->len; j++)
     {
-      g_autofree char *norm = mg_text_normalize (rows[i].text);
-      g_autoptr(GArray) mentions = mg_registry_find_mentions (registry, norm, strlen (norm));
-      g_autoptr(GString) got = g_string_new (NULL);
-      guint j;
-
-      for (j = 0; j < mentions->len; j++)
-        {
-          const mg_mention_t *m = &g_array_index (mentions, mg_mention_t, j);
-          g_string_append_printf (got, "%s%s@%zu-%zu", j > 0 ? ";" : "", m->program->id,
-                                  m->start, m->end);
-        }
-      if (strcmp (got->str, rows[i].expect) != 0)
-        fail_msg ("'%s' (normalised '%s'): got '%s', expected '%s'", rows[i].text, norm,
-                  got->str, rows[i].expect);
+      const mg_mention_t *m = &g_array_index (mentions, mg_mention_t, j);
+      g_string_append_printf (got, "%s%s@%zu-%zu", j > 0 ? ";" : "", m->program->id,
+                              m->start, m->end);
     }
+  if (strcmp (got->str, row->expect) != 0)
+    fail_msg ("'%s' (normalised '%s'): got '%s', expected '%s'", row->text, norm,
+              got->str, row->expect);
 }
 
 /* A name given in text not normalised to a registry built without
@@ -385,7 +387,7 @@ test_mentions (void **state)
 static void
 test_mentions_odd_names (void **state)
 {
-  g_autoptr(mg_registry_t) registry = mg_registry_new ();
+  g_autoptr(mg_registry_t) odd = mg_registry_new ();
   mg_program_t *program = mg_program_new ("odd");
   g_autofree char *norm = mg_text_normalize ("see (IR) Program and -IR- too");
   g_autoptr(GArray) mentions = NULL;
@@ -396,8 +398,8 @@ test_mentions_odd_names (void **state)
   program->aliases = g_strsplit ("-IR-;;", ";", -1);   /* an empty alias is skipped */
   g_strfreev (program->domains);
   program->domains = g_strsplit ("odd.example.org", ";", -1);
-  assert_true (mg_registry_add (registry, program));
-  mentions = mg_registry_find_mentions (registry, norm, strlen (norm));
+  assert_true (mg_registry_add (odd, program));
+  mentions = mg_registry_find_mentions (odd, norm, strlen (norm));
   assert_int_equal (mentions->len, 2);
   assert_int_equal (g_array_index (mentions, mg_mention_t, 0).start, 4);
   assert_int_equal (g_array_index (mentions, mg_mention_t, 0).end, 16);
@@ -405,19 +407,45 @@ test_mentions_odd_names (void **state)
   assert_int_equal (g_array_index (mentions, mg_mention_t, 1).end, 25);
 }
 
+/* Appends a test of @func for each of @count rows of @size bytes at
+ * @rows, named "@label: " + the row's first string. */
+static void
+add_rows (GArray *all, GPtrArray *names, const char *label, CMUnitTestFunction func,
+          const void *rows, gsize size, gsize count)
+{
+  gsize i;
+
+  for (i = 0; i < count; i++)
+    {
+      const void *row = (const char *) rows + i * size;
+      g_autofree char *shown = g_strescape (*(const char *const *) row, NULL);
+      char *name = g_strdup_printf ("%s: '%s'", label, shown);
+      struct CMUnitTest test = { name, func, NULL, NULL, (void *) row };
+
+      g_ptr_array_add (names, name);
+      g_array_append_val (all, test);
+    }
+}
+
 int
 main (void)
 {
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_add_find, setup_registry, teardown_registry),
+  static const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_add_find),
     cmocka_unit_test (test_program_defaults),
     cmocka_unit_test (test_tracks),
     cmocka_unit_test (test_contact_names),
-    cmocka_unit_test_setup_teardown (test_match_address, setup_registry, teardown_registry),
     cmocka_unit_test (test_match_large_registry),
-    cmocka_unit_test_setup_teardown (test_mentions, setup_registry, teardown_registry),
     cmocka_unit_test (test_mentions_odd_names),
   };
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  return cmocka_run_group_tests (tests, NULL, NULL);
+  g_array_append_vals (all, tests, G_N_ELEMENTS (tests));
+  add_rows (all, names, "match", test_match_address, match_rows, sizeof match_rows[0],
+            G_N_ELEMENTS (match_rows));
+  add_rows (all, names, "mentions", test_mentions, mention_rows, sizeof mention_rows[0],
+            G_N_ELEMENTS (mention_rows));
+  return _cmocka_run_group_tests ("test-registry", (const struct CMUnitTest *) all->data,
+                                  all->len, setup_registry, teardown_registry);
 }

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs what matchguard needs to build and test on Debian, if missing.
+# Uses sudo when not run as root.  Safe to run again: it installs only
+# packages that are not installed yet.
+set -eu
+
+PACKAGES="build-essential autoconf automake libtool pkg-config
+libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libsecret-1-dev
+libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "deps.sh: need root or sudo to install:$missing" >&2
+    exit 1
+fi
+echo "deps.sh: installing:$missing"
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086  # word splitting of the package list is intended
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs the whole test suite on a fresh Debian machine: installs what is
+# missing, builds, runs every test (unit tests, the fixture corpus, the CLI
+# tests and the public acceptance cases), prints each test program's own
+# summary and ends with one line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+
+contrib/deps.sh || exit 1
+{ [ -x configure ] || ./autogen.sh; } && { [ -f Makefile ] || ./configure; } \
+    && make -j"$(nproc 2>/dev/null || echo 2)" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+make -j"$(nproc 2>/dev/null || echo 2)" check >/dev/null 2>&1
+status=$?
+
+passed=0
+failed=0
+for log in tests/*.log; do
+    case $log in tests/test-suite.log) continue ;; esac
+    name=${log%.log}
+    echo "== ${name#tests/}"
+    if grep -q '^\[==========\]' "$log"; then
+        # cmocka: its own closing lines
+        grep -E '^\[  (PASSED|FAILED)  \]|^\[==========\] .* run' "$log"
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    else
+        grep -E '^(FAIL|ERROR) ' "$log" | head -n 20
+        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+        echo "${line:-no summary (see $log)}"
+        p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+        f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+    fi
+    # a program that crashed or printed no summary counts as one failure
+    [ -n "${p:-}" ] || p=0
+    [ -n "${f:-}" ] || f=0
+    if grep -q '^:test-result: FAIL' "$name.trs" 2>/dev/null && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,164 @@
+#!/bin/bash
+# Command-line behaviour of `matchguard check` and `rules` as a user meets
+# it: exit codes (SPEC 2 table, 0/1/2 verdicts), output formats, sources
+# (file, stdin, mbox, maildir), bad input and bad configuration.  Each
+# check prints PASS/FAIL; the last line is "N passed, M failed".
+set -u
+
+BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
+SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+PY=${PYTHON3:-python3}
+T=$(mktemp -d "${TMPDIR:-/tmp}/mg-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
+unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+# expect NAME WANTED-EXIT COMMAND...: runs it, keeps stdout/stderr in $T/out, $T/err
+expect() {
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name: exit $rc, expected $want ($(head -c 200 "$T/err"))"; fi
+}
+contains() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 300 "$2")"; fi; }
+lacks() { if grep -qF -- "$3" "$2"; then bad "$1: '$3' found"; else ok "$1"; fi; }
+lines() { local n; n=$(grep -c . "$2"); if [ "$n" -eq "$3" ]; then ok "$1"; else bad "$1: $n lines, expected $3"; fi; }
+
+[ -x "$BIN" ] || { bad "binary $BIN not found"; echo "$pass passed, $fail failed"; exit 1; }
+
+CONF=$SRC/config/example.conf
+EX=$SRC/contrib/examples
+check() { "$BIN" check --config "$CONF" --at header "$@"; }
+
+# --- help, version, usage ---------------------------------------------------
+expect "--help exits 0" 0 "$BIN" --help
+contains "--help lists check" "$T/out" "matchguard check"
+expect "--version exits 0" 0 "$BIN" --version
+contains "--version names the program" "$T/out" "matchguard "
+expect "no arguments is a usage error" 64 "$BIN"
+expect "unknown check option is a usage error" 64 check --colour "$EX/01-clean-update.eml"
+expect "bad --format is a usage error" 64 check --format xml "$EX/01-clean-update.eml"
+expect "bad --at is a usage error" 64 check --at "next tuesday" "$EX/01-clean-update.eml"
+contains "bad --at says what is expected" "$T/err" "ISO-8601"
+
+# --- verdicts and exit codes ------------------------------------------------
+expect "clean update exits 0" 0 check "$EX/01-clean-update.eml"
+contains "text output shows the verdict" "$T/out" "01-clean-update.eml: OK"
+expect "warn exits 1" 1 check "$EX/04-status-inquiry.eml"
+contains "text shows severity[rule]" "$T/out" "warn[status-inquiry]: "
+expect "block exits 2" 2 check "$EX/02-thank-you-template-left.eml"
+contains "block names the rule" "$T/out" "block[placeholder]: "
+contains "excerpt under the finding" "$T/out" '"[Program Name]"'
+lacks "no colour when stdout is not a terminal" "$T/out" $'\033['
+expect "worst verdict wins over several files" 2 check "$EX/01-clean-update.eml" "$EX/04-status-inquiry.eml" "$EX/03-number-one-to-two-programs.eml"
+expect "non-program mail is ok" 0 check "$EX/05-note-to-a-friend.eml"
+contains "non-program mail says so" "$T/out" "no program"
+
+# --- JSON Lines -------------------------------------------------------------
+expect "json for three files" 2 check --format json "$EX/01-clean-update.eml" "$EX/02-thank-you-template-left.eml" "$EX/05-note-to-a-friend.eml"
+lines "one JSON line per message" "$T/out" 3
+if "$PY" - "$T/out" <<'PYEOF'
+import json, sys
+keys = {"source", "message_id", "subject", "verdict", "kind", "intent", "programs", "findings"}
+fkeys = {"rule", "severity", "program", "message", "excerpt", "part", "line"}
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert set(o) == keys, set(o) ^ keys
+    for f in o["findings"]:
+        assert set(f) == fkeys, set(f) ^ fkeys
+    for p in o["programs"]:
+        assert set(p) == {"id", "name", "recipients"}
+objs = [json.loads(l) for l in open(sys.argv[1])]
+assert [o["verdict"] for o in objs] == ["ok", "block", "ok"], [o["verdict"] for o in objs]
+assert objs[1]["findings"][0]["rule"] == "placeholder"
+assert objs[2]["programs"] == [] and objs[2]["findings"] == []
+PYEOF
+then ok "JSON has exactly the SPEC 9 keys and values"; else bad "JSON keys or values"; fi
+
+# --- sources ----------------------------------------------------------------
+expect "stdin with -" 2 check --format json - < "$EX/02-thank-you-template-left.eml"
+contains "stdin source is named -" "$T/out" '"source":"-"'
+{ for f in "$EX"/01-clean-update.eml "$EX"/04-status-inquiry.eml "$EX"/05-note-to-a-friend.eml; do
+      echo "From amina.okafor@example.org Thu Oct 22 09:12:40 2026"; sed 's/^From />From /' "$f"; echo; done; } > "$T/sent.mbox"
+expect "mbox: every message judged" 1 check --format json "$T/sent.mbox"
+lines "mbox gives one line per message" "$T/out" 3
+contains "mbox messages are numbered" "$T/out" 'sent.mbox#3'
+mkdir -p "$T/Sent/cur" "$T/Sent/new" "$T/Sent/tmp"
+cp "$EX/01-clean-update.eml" "$T/Sent/cur/1700000000.1.host:2,S"
+cp "$EX/02-thank-you-template-left.eml" "$T/Sent/new/1700000001.2.host"
+expect "maildir: cur and new judged" 2 check --format json "$T/Sent"
+lines "maildir gives one line per message" "$T/out" 2
+
+# --- bad input: clear one-line errors, right codes, other sources still judged
+expect "missing file is an input error" 74 check "$T/nope.eml"
+contains "missing file is named" "$T/err" "nope.eml"
+lines "missing file: one line on stderr" "$T/err" 1
+expect "a directory that is not a maildir" 74 check "$T"
+: > "$T/empty.eml"
+expect "empty file is a data error" 65 check "$T/empty.eml"
+head -c 4096 /dev/urandom | tr -d 'A-Za-z:' > "$T/garbage.eml"
+expect "binary garbage is a data error" 65 check "$T/garbage.eml"
+expect "error wins after judging the rest" 74 check --format json "$EX/01-clean-update.eml" "$T/nope.eml" "$EX/04-status-inquiry.eml"
+lines "the readable sources were still judged" "$T/out" 2
+printf 'From: a@b\nTo: cmoreau@greenfield-med.example.edu\nSubject: x\n\nhello\0world \xff\xfe AAMC ID: 12345678 Greenfield IR\n' > "$T/nul.eml"
+expect "NUL bytes and invalid UTF-8: best effort" 0 check --format json "$T/nul.eml"
+"$PY" -c 'import json,sys; json.loads(open(sys.argv[1]).read())' "$T/out" && ok "output stays valid JSON" || bad "output stays valid JSON"
+"$PY" - "$T/deep.eml" <<'PYEOF'
+import sys
+depth = 10000
+with open(sys.argv[1], "w") as f:
+    f.write("From: a@example.org\nTo: cmoreau@greenfield-med.example.edu\nSubject: deep\nMIME-Version: 1.0\n")
+    for i in range(depth):
+        f.write('Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i))
+    f.write("Content-Type: text/plain\n\nDear Dr. Moreau, hello from Greenfield IR. AAMC ID 12345678\n")
+    for i in reversed(range(depth)):
+        f.write("--b%d--\n" % i)
+PYEOF
+# parts deeper than 64 levels are not read (as mblaze prunes them): the
+# verdict is a best effort, but there is one, quickly, without a crash
+check --format json "$T/deep.eml" >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -le 2 ] && "$PY" -c 'import json,sys; json.loads(open(sys.argv[1]).read())' "$T/out"; then
+    ok "10,000-deep nesting: a verdict, no crash"
+else
+    bad "10,000-deep nesting: exit $rc"
+fi
+
+# --- configuration ----------------------------------------------------------
+printf '[applicant]\nname = X\n\n[policy]\ncolour = red\n' > "$T/bad-key.conf"
+expect "unknown key is a config error" 78 check --config "$T/bad-key.conf" "$EX/01-clean-update.eml"
+contains "unknown key: file:line" "$T/err" "bad-key.conf:5:"
+printf '[season]\nrank_deadline = 2027-02-30\n' > "$T/bad-date.conf"
+expect "bad date is a config error" 78 check --config "$T/bad-date.conf" "$EX/01-clean-update.eml"
+contains "bad date: file:line" "$T/err" "bad-date.conf:2:"
+printf '[program:x]\nname = X\ninterview = 2026-11-12\n' > "$T/no-domain.conf"
+expect "program without addresses or domains" 78 check --config "$T/no-domain.conf" "$EX/01-clean-update.eml"
+contains "program without addresses: file:line" "$T/err" "no-domain.conf:1:"
+expect "missing config is a config error" 78 check --config "$T/none.conf" "$EX/01-clean-update.eml"
+mkdir -p "$T/xdg/matchguard" && cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/xdg/matchguard/" \
+    && mv "$T/xdg/matchguard/example.conf" "$T/xdg/matchguard/matchguard.conf"
+expect "XDG default config is found" 2 "$BIN" check --at header "$EX/02-thank-you-template-left.eml"
+MATCHGUARD_CONFIG="$T/bad-key.conf" expect "MATCHGUARD_CONFIG is used" 78 "$BIN" check "$EX/01-clean-update.eml"
+
+# --- severities and overrides ---------------------------------------------------
+sed 's/^\[rules\]$/[rules]\nstatus-inquiry = block/' "$CONF" > "$T/strict.conf"
+cp "$SRC/config/programs.conf" "$T/"
+expect "[rules] raises a severity" 2 "$BIN" check --config "$T/strict.conf" --at header "$EX/04-status-inquiry.eml"
+sed 's/^\[rules\]$/[rules]\nstatus-inquiry = off/' "$CONF" > "$T/quiet.conf"
+expect "[rules] off silences a rule" 0 "$BIN" check --config "$T/quiet.conf" --at header "$EX/04-status-inquiry.eml"
+expect "--allow turns a block into info" 1 check --allow placeholder "$EX/02-thank-you-template-left.eml"
+expect "--allow warnings releases warns, not blocks" 2 check --allow warnings "$EX/02-thank-you-template-left.eml"
+
+# --- rules -----------------------------------------------------------------------
+expect "rules lists every rule" 0 "$BIN" rules --config "$CONF" --format json
+lines "rules: 25 rules" "$T/out" 25
+expect "rules shows a configured severity" 0 "$BIN" rules --config "$T/strict.conf"
+if grep -E '^status-inquiry +warn +block ' "$T/out" >/dev/null; then ok "rules: default and configured columns"; else bad "rules: default and configured columns"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
