@@ -64,6 +64,13 @@ mg_message_t *mg_message_parse_file (const char *path, GError **error);
 mg_message_t *mg_message_parse_data (const char *data, gsize len, const char *source,
                                      GError **error);
 
+/* Constructs the next message from @parser (e.g. GMIME_FORMAT_MBOX) with
+ * the same parser options as above, so that parser problems are recorded,
+ * and analyses it as @source.  NULL with MG_ERROR_DATA when there is no
+ * further message. */
+mg_message_t *mg_message_parse_next (GMimeParser *parser, const char *source,
+                                     GError **error);
+
 void mg_message_free (mg_message_t *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_message_t, mg_message_free)
 

@@ -926,26 +926,27 @@ message_build (GMimeMessage *gmessage, const char *source, GPtrArray *problems)
   return message;
 }
 
-/* Parses @stream.  When @size >= 0 the stream is a file of that size, and
- * a parse that stopped short of it is checked for a read error. */
+/* Constructs the next message from @parser with our options and analyses
+ * it.  @stream, when not NULL, is the parser's stream, a regular file of
+ * @size bytes: a parse that stopped short of its end is checked for a
+ * read error. */
 static mg_message_t *
-parse_stream (GMimeStream *stream, const char *source, gint64 size, GError **error)
+parse_with (GMimeParser *parser, GMimeStream *stream, gint64 size,
+            const char *source, GError **error)
 {
   static const char *fallback_charsets[] = { "UTF-8", "windows-1252", NULL };
   /* Declared in this order so that the message is freed before the
    * options and the problems array its headers may still report to. */
   g_autoptr(GMimeParserOptions) options = g_mime_parser_options_new ();
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GMimeParser) parser = NULL;
   g_autoptr(GMimeMessage) gmessage = NULL;
   gint64 end;
 
   g_mime_parser_options_set_warning_callback (options, on_parser_warning, problems);
   g_mime_parser_options_set_fallback_charsets (options, fallback_charsets);
-  parser = g_mime_parser_new_with_stream (stream);
   gmessage = g_mime_parser_construct_message (parser, options);
   end = g_mime_parser_tell (parser);
-  if (size >= 0 && end >= 0 && end < size)
+  if (stream != NULL && size >= 0 && end >= 0 && end < size)
     {
       char byte;
 
@@ -964,6 +965,15 @@ parse_stream (GMimeStream *stream, const char *source, gint64 size, GError **err
       return NULL;
     }
   return message_build (gmessage, source, g_ptr_array_ref (problems));
+}
+
+/* Parses @stream (a file of @size bytes, or -1). */
+static mg_message_t *
+parse_stream (GMimeStream *stream, const char *source, gint64 size, GError **error)
+{
+  g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+
+  return parse_with (parser, stream, size, source, error);
 }
 
 /* Takes ownership of @bytes. */
@@ -1076,6 +1086,22 @@ mg_message_parse_data (const char *data, gsize len, const char *source,
   return parse_bytes (g_byte_array_append (g_byte_array_sized_new ((guint) len),
                                            (const guint8 *) data, (guint) len),
                       source, error);
+}
+
+/* mg_message_parse_next: constructs the next message from @parser (any
+ * format; GMIME_FORMAT_MBOX for a mailbox) with the options the other
+ * parse functions use, so that parser problems are recorded and 8-bit
+ * headers decoded alike, and analyses it as @source.  Returns NULL with
+ * MG_ERROR_DATA when no message could be constructed (the end of the
+ * mailbox).  Free the result with mg_message_free(). */
+mg_message_t *
+mg_message_parse_next (GMimeParser *parser, const char *source, GError **error)
+{
+  g_return_val_if_fail (GMIME_IS_PARSER (parser), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mg_gmime_init ();
+  return parse_with (parser, NULL, -1, source != NULL ? source : "-", error);
 }
 
 /* mg_message_new: analyses @message (transfer none), naming it @source.

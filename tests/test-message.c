@@ -573,6 +573,42 @@ test_large_files (void **state)
   g_rmdir (dir);
 }
 
+/* mg_message_parse_next() over a mailbox, with problems recorded. */
+static void
+test_parse_next_mbox (void **state)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMimeStream) stream = g_mime_stream_fs_open (DATA_DIR "mailbox.mbox", O_RDONLY, 0, &error);
+  g_autoptr(GMimeParser) parser = NULL;
+  g_autoptr(mg_message_t) first = NULL;
+  g_autoptr(mg_message_t) second = NULL;
+  g_autoptr(mg_message_t) none = NULL;
+  const mg_text_part_t *part;
+
+  assert_non_null (stream);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
+
+  first = mg_message_parse_next (parser, "mailbox#1", &error);
+  assert_non_null (first);
+  assert_string_equal (first->source, "mailbox#1");
+  assert_string_equal (first->subject, "First");
+  part = g_ptr_array_index (first->parts, 0);
+  assert_string_equal (part->text, "First body.\n>From the mbox.\n");
+
+  second = mg_message_parse_next (parser, "mailbox#2", &error);
+  assert_non_null (second);
+  assert_string_equal (second->recipients->pdata[0], "mlopez3@jhmi.edu");
+  assert_true (second->problems->len > 0);
+  part = g_ptr_array_index (second->parts, 0);
+  assert_string_equal (part->text, "Second body, caf\xc3\xa9.\n");
+
+  assert_true (g_mime_parser_eos (parser));
+  none = mg_message_parse_next (parser, "mailbox#3", &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_DATA));
+}
+
 /* --- hostile structure ------------------------------------------------------ */
 
 /* A message of @depth nested multipart/mixed with a text/plain leaf. */
@@ -702,6 +738,7 @@ main (void)
     cmocka_unit_test (test_data_minimal_ok),
     cmocka_unit_test (test_stdin),
     cmocka_unit_test (test_large_files),
+    cmocka_unit_test (test_parse_next_mbox),
     cmocka_unit_test (test_nesting_10000),
     cmocka_unit_test (test_nesting_limit),
     cmocka_unit_test (test_nul_everywhere),
