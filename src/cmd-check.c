@@ -149,14 +149,12 @@ check_mbox (check_t *check, const char *path)
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
   while (!g_mime_parser_eos (parser))
     {
-      g_autoptr (GMimeMessage) parsed = g_mime_parser_construct_message (parser, NULL);
-      g_autofree char *source = NULL;
-      g_autoptr (mg_message_t) message = NULL;
+      g_autofree char *source = g_strdup_printf ("%s#%u", path, n + 1);
+      g_autoptr (mg_message_t) message = mg_message_parse_next (parser, source, NULL);
 
-      if (parsed == NULL)
+      if (message == NULL)
         break;
-      source = g_strdup_printf ("%s#%u", path, ++n);
-      message = mg_message_new (parsed, source);
+      n++;
       judge_message (check, message);
     }
   if (n == 0)

@@ -24,7 +24,8 @@
  *   SIGNATURE, the delimiter included.  A quote after the signature (a
  *   top-posted reply) stays QUOTED.
  * - Lines after a '>' block are AUTHORED: bottom-posting and inline
- *   replies are the sender's own words.
+ *   replies are the sender's own words.  A lone ">From " line between
+ *   unquoted lines is an mbox writer's escape of "From ", so authored.
  * - Lines: line_start holds the offset of each line; a final line without
  *   newline counts, a final newline does not start a line.  An empty text
  *   has no lines.
@@ -192,6 +193,22 @@ is_quote_line (const lines_t *lines, guint i)
   while (k < len && (s[k] == ' ' || s[k] == '\t'))
     k++;
   return k < len && s[k] == '>';
+}
+
+/* A line of authored text that began "From " and was escaped to ">From "
+ * by an mbox writer: not quoted unless it sits in a '>' block. */
+static gboolean
+is_mbox_escape (const lines_t *lines, guint i)
+{
+  const char *s;
+  gsize len, k = 0;
+
+  line_at (lines, i, &s, &len);
+  while (k < len && s[k] == '>')
+    k++;
+  return k > 0 && len - k >= 5 && memcmp (s + k, "From ", 5) == 0
+    && (i == 0 || !is_quote_line (lines, i - 1))
+    && (i + 1 >= lines->n || !is_quote_line (lines, i + 1));
 }
 
 /* "--" or "-- ", trailing white space ignored, at the start of the line. */
@@ -479,7 +496,7 @@ mg_quote_classify (mg_text_part_t *part)
       guint span;
       int block;
 
-      if (is_quote_line (&lines, i))
+      if (is_quote_line (&lines, i) && !is_mbox_escape (&lines, i))
         {
           cls[i] = MG_LINE_QUOTED;
           continue;

@@ -319,6 +319,17 @@ static const char *const kind_update[] = {
     "|completed|certification|certified|publication|abstract|manuscript|observership|rotation|award|elected)\\b",
   "\\b(?:an update|updates|update) (?:to|on|regarding|about) my application\\b",
   "\\bapplication update\\b",
+  "\\bupdate you (?:on|about|regarding)\\b",
+  "\\b(?:certificate|certification|visa|license|licence|score|scores|result|results)\\b[^.?!\\n]{0,20}"
+    "\\b(?:was|were|has been|have been|is now) (?:issued|granted|approved|released|posted|received|available)\\b",
+  "\\bissued my (?:certificate|certification|visa|license|licence)\\b",
+  "\\b(?:am|are) now (?:eligible|certified|licensed|board-eligible)\\b",
+  "\\b(?:co-?authored|authored|published|presented)\\b[^.?!\\n]{0,30}"
+    "\\b(?:papers?|articles?|abstracts?|posters?|manuscripts?|case reports?|studies|study|chapters?)\\b",
+  "\\b(?:papers?|articles?|abstracts?|manuscripts?|case reports?|posters?) (?:was |were |have been |has been |had been )?"
+    "(?:accepted|published)\\b",
+  "\\b(?:had|have) (?:two|three|four|five|\\d|several|my|a|an|one) (?:new )?(?:papers?|articles?|abstracts?|manuscripts?) accepted\\b",
+  "\\bupdated (?:publication list|list of publications)\\b",
   "\\bupdated (?:cv|curriculum vitae|resume|personal statement|eras)\\b",
   "\\bnow (?:available|visible|uploaded|reflected) in (?:my )?eras\\b",
   NULL
@@ -358,6 +369,9 @@ static const char *const commitment[] = {
   "\\bi (?:will|would|can|could) (?:gladly |happily |immediately |readily )?accept (?:an?|your|the) (?:offer|position)\\b"
     "[^.?!\\n]{0,40}\\b(?:before|outside(?: of)?|prior to) (?:the )?match\\b",
   "\\bi " AUX "withdraw(?:ing)? (?:my application )?from the match\\b",
+  "\\b(?:pre-?match (?:offer|position|contract|agreement)|early (?:offer|commitment|contract)"
+    "|outside(?: of)? the match|before (?:the )?match(?: day)?)\\b[^.?!\\n]{0,60}\\bi (?:would|will|can|am ready to|am willing to|am happy to) "
+    "(?:gladly |happily |immediately |readily |certainly )?(?:accept|sign|commit|take it)\\b",
   "\\bi (?:will|would|can|am ready to|am willing to|promise to) (?:[\\w'-]+ ){0,3}?(?:sign|accept|commit)\\b"
     "[^.?!\\n]{0,40}\\b(?:before|prior to|outside(?: of)?) (?:the )?match(?: day)?\\b",
   "\\bi (?:will|would|can) (?:promise|guarantee) (?:you )?(?:that )?(?:i will )?rank\\b[^.?!\\n]{0,40}\\bif\\b",

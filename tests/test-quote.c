@@ -35,6 +35,11 @@ static const quote_case_t quote_cases[] = {
   { "tab-indented quote", "\t> tab quote", "Q" },
   { "nested quote", ">>> nested\n> > spaced\n", "QQ" },
   { "'>' inside a line", "a > b\n5 > 3\n", "AA" },
+  { "mbox-escaped From line is authored",
+    "Text\n>From my perspective, yes.\nMore\n", "AAA" },
+  { "mbox-escaped From line at the start", ">>From here on\nMore\n", "AA" },
+  { ">From inside a quote block", "> a\n>From x\n> b\n", "QQQ" },
+  { ">From after a quote block", "> a\n>From x\nreply\n", "QQA" },
   { "bottom-posting and inline replies",
     "> q1\n> q2\n\nMy answer\n> q3\nAnswer 2\n", "QQAAQA" },
 
