@@ -14,7 +14,7 @@ echo
 echo "== Demo: matchguard check on contrib/examples/ with config/example.conf"
 echo
 status=0
-TZ=${TZ:-America/New_York} src/matchguard check --config config/example.conf --at header \
+TZ=${TZ:-America/New_York} src/matchguard check --quiet --config config/example.conf --at header \
     contrib/examples/*.eml || status=$?
 echo
 echo "check exited $status (0: all ok, 1: warnings, 2: something would be blocked)."

@@ -64,6 +64,9 @@ mg_load_config (const mg_common_options_t *options)
   config = mg_config_load (path, &error);
   if (config == NULL)
     mg_print_error ("%s", error->message);
+  else if (mg_config_id_exposed (config) && !options->quiet)
+    mg_print_error ("warning: %s holds your AAMC ID and others can read it; "
+                    "run 'chmod 600 %s' or use aamc_id = keyring", config->path, config->path);
   return config;
 }
 

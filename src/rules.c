@@ -589,6 +589,53 @@ find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee)
   return TRUE;
 }
 
+static gboolean
+has_contact_named (const mg_program_t *program, const char *last_name)
+{
+  guint i;
+
+  for (i = 0; i < program->contacts->len; i++)
+    if (g_strcmp0 (((const mg_contact_t *) g_ptr_array_index (program->contacts, i))->last_name,
+                   last_name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "Dear Dr. Feld" to a program where no Dr. Feld works: the contact of
+ * another program whose last name the greeting uses, or NULL. */
+static const mg_contact_t *
+greeted_contact_elsewhere (const judge_t *j, const mg_span_t *addressee,
+                           const mg_program_t *recipient, const mg_program_t **elsewhere)
+{
+  const char *text = addressee->region->norm->str + addressee->start;
+  gsize len = addressee->end - addressee->start;
+  guint p, c;
+
+  for (p = 0; p < mg_registry_count (j->config->registry); p++)
+    {
+      const mg_program_t *program = mg_registry_get (j->config->registry, p);
+
+      if (program == recipient)
+        continue;
+      for (c = 0; c < program->contacts->len; c++)
+        {
+          const mg_contact_t *contact = g_ptr_array_index (program->contacts, c);
+          const char *hit;
+
+          if (contact->last_name == NULL)
+            continue;
+          hit = g_strstr_len (text, len, contact->last_name);
+          if (hit != NULL && mg_text_is_word_at (text, len, hit - text, strlen (contact->last_name))
+              && !has_contact_named (recipient, contact->last_name))
+            {
+              *elsewhere = program;
+              return contact;
+            }
+        }
+    }
+  return NULL;
+}
+
 static void
 rule_wrong_program (judge_t *j)
 {
@@ -632,45 +679,16 @@ rule_wrong_program (judge_t *j)
         }
       if (has_greeting)
         {
-          /* "Dear Dr. Feld" to a program where no Dr. Feld works */
-          const char *text = a->authored.norm->str + addressee.start;
-          gsize len = addressee.end - addressee.start;
-          guint p, c;
-
-          for (p = 0; p < mg_registry_count (j->config->registry); p++)
+          const mg_program_t *elsewhere = NULL;
+          const mg_contact_t *contact = greeted_contact_elsewhere (j, &addressee, group->program,
+                                                                   &elsewhere);
+          if (contact != NULL)
             {
-              const mg_program_t *program = mg_registry_get (j->config->registry, p);
-              if (program == group->program)
-                continue;
-              for (c = 0; c < program->contacts->len; c++)
-                {
-                  const mg_contact_t *contact = g_ptr_array_index (program->contacts, c);
-                  const char *hit;
-                  guint own;
-                  gboolean also_here = FALSE;
-
-                  if (contact->last_name == NULL)
-                    continue;
-                  hit = g_strstr_len (text, len, contact->last_name);
-                  if (hit == NULL || !mg_text_is_word_at (text, len, hit - text, strlen (contact->last_name)))
-                    continue;
-                  for (own = 0; own < group->program->contacts->len; own++)
-                    {
-                      const mg_contact_t *mine = g_ptr_array_index (group->program->contacts, own);
-                      if (g_strcmp0 (mine->last_name, contact->last_name) == 0)
-                        also_here = TRUE;
-                    }
-                  if (!also_here)
-                    {
-                      g_autofree char *what = g_strdup_printf (
-                          "The greeting addresses %s of %s, not of %s",
-                          contact->name ? contact->name : contact->address, program->id,
-                          group->program->id);
-                      add (j, MG_RULE_WRONG_PROGRAM, group->program, &greeting, what);
-                      p = mg_registry_count (j->config->registry);
-                      break;
-                    }
-                }
+              g_autofree char *what = g_strdup_printf (
+                  "The greeting addresses %s of %s, not of %s",
+                  contact->name ? contact->name : contact->address, elsewhere->id,
+                  group->program->id);
+              add (j, MG_RULE_WRONG_PROGRAM, group->program, &greeting, what);
             }
         }
     }

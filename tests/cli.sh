@@ -31,7 +31,11 @@ lines() { local n; n=$(grep -c . "$2"); if [ "$n" -eq "$3" ]; then ok "$1"; else
 
 [ -x "$BIN" ] || { bad "binary $BIN not found"; echo "$pass passed, $fail failed"; exit 1; }
 
-CONF=$SRC/config/example.conf
+# a private copy: the configuration holds the applicant's ID (SPEC 8)
+mkdir -p "$T/conf"
+cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
+chmod 600 "$T/conf/"*.conf
+CONF=$T/conf/example.conf
 EX=$SRC/contrib/examples
 check() { "$BIN" check --config "$CONF" --at header "$@"; }
 
@@ -140,16 +144,25 @@ printf '[program:x]\nname = X\ninterview = 2026-11-12\n' > "$T/no-domain.conf"
 expect "program without addresses or domains" 78 check --config "$T/no-domain.conf" "$EX/01-clean-update.eml"
 contains "program without addresses: file:line" "$T/err" "no-domain.conf:1:"
 expect "missing config is a config error" 78 check --config "$T/none.conf" "$EX/01-clean-update.eml"
-mkdir -p "$T/xdg/matchguard" && cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/xdg/matchguard/" \
-    && mv "$T/xdg/matchguard/example.conf" "$T/xdg/matchguard/matchguard.conf"
+mkdir -p "$T/xdg/matchguard" && cp -p "$T/conf/example.conf" "$T/xdg/matchguard/matchguard.conf" \
+    && cp -p "$T/conf/programs.conf" "$T/xdg/matchguard/"
 expect "XDG default config is found" 2 "$BIN" check --at header "$EX/02-thank-you-template-left.eml"
 MATCHGUARD_CONFIG="$T/bad-key.conf" expect "MATCHGUARD_CONFIG is used" 78 "$BIN" check "$EX/01-clean-update.eml"
+
+chmod 644 "$CONF"
+expect "a readable config with the ID still works" 0 check "$EX/01-clean-update.eml"
+contains "a readable config with the ID gets a warning" "$T/err" "others can read it"
+chmod 600 "$CONF"
+expect "a private config gets no warning" 0 check "$EX/01-clean-update.eml"
+lines "a private config gets no warning: stderr empty" "$T/err" 0
 
 # --- severities and overrides ---------------------------------------------------
 sed 's/^\[rules\]$/[rules]\nstatus-inquiry = block/' "$CONF" > "$T/strict.conf"
 cp "$SRC/config/programs.conf" "$T/"
+chmod 600 "$T/strict.conf" "$T/programs.conf"
 expect "[rules] raises a severity" 2 "$BIN" check --config "$T/strict.conf" --at header "$EX/04-status-inquiry.eml"
 sed 's/^\[rules\]$/[rules]\nstatus-inquiry = off/' "$CONF" > "$T/quiet.conf"
+chmod 600 "$T/quiet.conf"
 expect "[rules] off silences a rule" 0 "$BIN" check --config "$T/quiet.conf" --at header "$EX/04-status-inquiry.eml"
 expect "--allow turns a block into info" 1 check --allow placeholder "$EX/02-thank-you-template-left.eml"
 expect "--allow warnings releases warns, not blocks" 2 check --allow warnings "$EX/02-thank-you-template-left.eml"

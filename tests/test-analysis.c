@@ -112,6 +112,10 @@ static const intent_row_t intent_rows[] = {
   { NULL, NULL, BODY ("Harbor IR has become my top choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("I wanted to let you know that Harbor IR is my first choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("I have not decided everything, but you are my #1."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("I\xe2\x80\x99ve decided that Harbor IR is my #1."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("You\xe2\x80\x99re my first choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("I'm going to rank your program first."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("Harbor IR will be ranked #1 on my list."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   /* curly apostrophes, contractions, line breaks inside the phrase */
   { NULL, NULL, BODY ("I\xe2\x80\x99ll rank Harbor IR #1."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("I\xe2\x80\x99m ranking Harbor IR No. 1 this year."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
@@ -190,6 +194,7 @@ static const intent_row_t intent_known_failures[] = {
   { NULL, NULL, BODY ("I do not intend to rank your program #1."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I would never rank Harbor IR first."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I don't plan to rank Harbor IR first."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
+  { NULL, NULL, BODY ("I\xe2\x80\x99m not ranking Harbor IR #1."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   /* "ranked first in my class" is not a rank-list statement; today: first */
   { NULL, NULL, BODY ("I ranked first in my class at medical school."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I was ranked first in the anatomy olympiad."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
@@ -204,6 +209,8 @@ static const intent_row_t intent_known_failures[] = {
   /* a statement followed by a question in the same sentence; today: intent
    * none, kind inquiry */
   { NULL, NULL, BODY ("Harbor IR is one of my top choices, and I have a question: do you sponsor visas?"), MG_INTENT_STRONG, MG_KIND_INTENT, FALSE },
+  /* an appositive states #1 intent too; today: none */
+  { NULL, NULL, BODY ("Harbor IR\xe2\x80\x94my first choice\xe2\x80\x94has everything I want."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
 };
 #endif
 
