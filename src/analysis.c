@@ -235,10 +235,10 @@ is_negated (const char *norm, gsize len, gsize start, gsize end, gboolean hypoth
 {
   gsize from = clause_start (norm, start);
 
-  if (start > from && any_match (mg_phrases (MG_PHRASES_NEGATION), norm + from, start - from))
+  /* the cue may also stand inside the match: "i do not intend to rank" */
+  if (any_match (mg_phrases (MG_PHRASES_NEGATION), norm + from, end - from))
     return TRUE;
-  if (hypothetical && start > from
-      && any_match (mg_phrases (MG_PHRASES_HYPOTHETICAL), norm + from, start - from))
+  if (hypothetical && any_match (mg_phrases (MG_PHRASES_HYPOTHETICAL), norm + from, end - from))
     return TRUE;
   return any_match (mg_phrases (MG_PHRASES_NEGATION_AFTER), norm + end, len - end);
 }
@@ -258,13 +258,17 @@ sentence_bounds (const char *norm, gsize len, gsize start, gsize end,
     (*to)++;
 }
 
+/* Is [start, end) asked rather than stated?  "I have a question: do you
+ * sponsor visas?" does not make the statement before the colon a
+ * question. */
 static gboolean
 in_question (const char *norm, gsize len, gsize start, gsize end)
 {
-  gsize from, to;
+  gsize to = end;
 
-  sentence_bounds (norm, len, start, end, &from, &to);
-  return to > 0 && norm[to - 1] == '?';
+  while (to < len && strchr (".!?;:\n", norm[to]) == NULL)
+    to++;
+  return to < len && norm[to] == '?';
 }
 
 /* Finds the earliest match of @patterns in [from, to) of @region that

@@ -54,7 +54,11 @@ build_programs (JsonBuilder *b, const mg_analysis_t *analysis)
       json_builder_set_member_name (b, "recipients");
       json_builder_begin_array (b);
       for (k = 0; k < group->recipients->len; k++)
-        json_builder_add_string_value (b, g_ptr_array_index (group->recipients, k));
+        {
+          /* envelope recipients come from the command line: any bytes */
+          g_autofree char *valid = g_utf8_make_valid (g_ptr_array_index (group->recipients, k), -1);
+          json_builder_add_string_value (b, valid);
+        }
       json_builder_end_array (b);
       json_builder_end_object (b);
     }

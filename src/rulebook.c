@@ -177,7 +177,10 @@ mg_severity_from_name (const char *name, mg_severity_t *severity)
 /* up to four words between the applicant and the verb: "i have decided to" */
 #define AUX "(?:[a-z']+ ){0,4}?"
 /* the applicant, then a form of "rank" that is not "rank me" */
-#define I_RANK "\\bi " AUX "rank(?:ed|ing)? (?!me\\b)"
+#define I_RANK "\\bi " AUX "(?<!was |were |am |been |be |get |got |being )rank(?:ed|ing)? (?!me\\b)"
+/* what may not follow "rank ... first": "first in my class", "first priority" */
+#define NOT_RANK_LIST "(?! (?:round|year|time|step|priority|author|authorship|rotation|place|prize" \
+  "|(?:in|among|out of|at) (?:my|the|our|a|his|her) (?!rank|list|nrmp|final|certified|match)))"
 /* a word that may not follow a bare "#1" ("my #1 priority") */
 #define NOT_A_NOUN "(?! (?!on |in |for |and |because |as |of |-)[a-z])"
 /* "my (clear) #1 / top choice / first choice / number one pick" */
@@ -194,13 +197,14 @@ mg_severity_from_name (const char *name, mg_severity_t *severity)
 
 /* A set is a NULL-terminated list of patterns. */
 static const char *const intent_first[] = {
-  I_RANK SLOT FIRST "\\b(?! (?:round|year|time|step))",
+  I_RANK SLOT FIRST "\\b" NOT_RANK_LIST,
   I_RANK SLOT "(?:at the (?:very )?top|on top)\\b",
   "\\b(?:is|are|remains|remain|will be|will remain|has become|have become|becomes|as)"
     "(?: (?:now|still|truly|clearly|definitely|undoubtedly|certainly|by far|easily|unquestionably|absolutely)"
     "|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
   "\\bi (?:consider|regard|see) " SLOT "(?:as |to be )?" MY_FIRST,
   MY_FIRST " (?:is|will be|remains) " YOU "\\b",
+  "[-,(] ?" MY_FIRST " ?[-,)]",
   "\\b" FIRST " (?:on|of) my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
   "\\b(?:at|to|on) the (?:very )?top of my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
   "\\b(?:will be|is|has been|are|being) ranked (?:" FIRST "|at the top)\\b(?! by)",
@@ -208,9 +212,10 @@ static const char *const intent_first[] = {
 };
 
 static const char *const intent_strong[] = {
-  "\\b(?:among|amongst|one of) (?:my|the) (?:very )?(?:top|first|favorite|favourite|leading|highest|most preferred) "
+  "\\b(?:among|amongst|one of) my (?:very )?(?:top|first|favorite|favourite|leading|highest|most preferred) "
     "(?:choices|programs|programmes|options|picks|few|handful|two|three|four|five|[2-5])\\b",
   "\\bone of my (?:very )?(?:top|first) (?:choices|programs|picks|options)\\b",
+  "\\b(?:among|amongst|one of) the (?:top|first) (?:choices|programs|few|two|three|[2-5]) (?:on|of) my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
   "\\b(?:near|close to) the top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
   "\\bin my top (?:few|two|three|four|five|[2-5]|tier)\\b",
   "\\b(?:top|first) (?:few|two|three|four|five|[2-5]) (?:programs |choices )?(?:on|of) my (?:rank )?list\\b",
@@ -242,7 +247,8 @@ static const char *const negation[] = {
  * is often phrased as one ("would it be possible to reschedule"). */
 static const char *const hypothetical[] = {
   "\\b(?:whether|if|unless|hypothetically|wonder|wondering|should i|do you think|would it|is it ok"
-    "|is it appropriate|in case|even though)\\b",
+    "|is it appropriate|in case|even though|decide|deciding|choose|choosing|determine|determining"
+    "|figure out|figuring out)\\b",
   NULL
 };
 
@@ -262,10 +268,10 @@ static const char *const clause_break[] = {
 
 /* A trade of rank positions: intent that is conditional on the program. */
 static const char *const conditional_trade[] = {
-  "\\bif (?:you|your program|the program|the committee) " AUX "(?:rank|ranks|match|matches|offer|offers"
-    "|guarantee|guarantees|promise|promises|commit|commits|assure|assures)\\b[^.?!\\n]{0,80}?\\bi " AUX "rank\\b",
-  I_RANK "[^.?!\\n]{0,60}?\\b(?:if|as long as|provided that|in exchange for|in return for|on the condition that) "
-    "(?:you|your program|the program|the committee) " AUX "(?:rank|match|offer|guarantee|promise|commit|assure)",
+  "\\bif\\b[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises"
+    "|commit|commits|assure|assures) me\\b[^.?!\\n]{0,80}?\\bi " AUX "rank\\b",
+  I_RANK "[^.?!\\n]{0,60}?\\b(?:if|as long as|provided that|in exchange for|in return for|on the condition that)\\b"
+    "[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises) me\\b",
   "\\b(?:in exchange|in return) for\\b[^.?!\\n]{0,60}\\b(?:rank|ranking)\\b",
   NULL
 };
@@ -275,6 +281,7 @@ static const char *const kind_reschedule[] = {
     "\\b[^.?!\\n]{0,60}\\b(?:re-?schedul\\w*|move|change|postpone|push back|switch|swap)\\b[^.?!\\n]{0,30}\\binterview",
   "\\binterview\\b[^.?!\\n]{0,40}\\b(?:could|can|might|may) be (?:re-?scheduled|moved|changed|postponed)\\b",
   "\\brequest(?:ing)? to re-?schedule\\b",
+  "\\b(?:could|can|might|may) my interview (?:date )?(?:be )?(?:re-?scheduled|moved|changed|postponed|pushed back)\\b",
   NULL
 };
 
@@ -347,10 +354,11 @@ static const char *const kind_inquiry[] = {
 
 static const char *const rank_inquiry[] = {
   "\\b(?:where|how high(?:ly)?|whether)\\b[^.?!\\n]{0,40}\\b(?:you|your program|the program|the committee|your committee"
-    "|the selection committee|your team)\\b[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking|place|placed|put) me\\b",
+    "|the selection committee|your team)\\b[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking) me\\b",
   "\\b(?:tell me|let me know|inform me|share with me|ask you|asking you|know)\\b[^.?!\\n]{0,10}\\b(?:if|whether|where|how high(?:ly)?)\\b"
-    "[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking|place|placed|put) me\\b",
-  "\\b(?:will|would|do|are|could|can|might) you (?:[\\w'-]+ ){0,3}?(?:rank|ranking|place|placing) me\\b",
+    "[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking) me\\b",
+  "\\b(?:will|would|do|are|could|can|might) you (?:[\\w'-]+ ){0,3}?(?:rank|ranking) me\\b",
+  "\\b(?:place|placed|placing|put|putting) me (?:on|at|in) (?:your|the program's|the) (?:rank(?: order)? list|rol)\\b",
   "\\b(?:where|how high(?:ly)?|whether|if)\\b[^.?!\\n]{0,20}\\bi (?:will|would|am going to|might|could|may|am likely to) be ranked\\b",
   "\\b(?:will|would|am|could|might) i be ranked\\b",
   "\\bam i (?:going to be |likely to be )?(?:ranked|on your (?:rank(?: order)? )?list)\\b",
@@ -408,24 +416,24 @@ static const char *const tone_emotional[] = {
   "\\bhave mercy\\b",
   "\\bplease,? please\\b",
   "\\bi am desperate\\b",
-  "\\bdesperately (?:want|need|hope|wish|asking|seeking|looking)\\b",
+  "\\bi (?:[a-z]+ )?desperately\\b",
   "\\b(?:my|this is my) (?:last|only|final) (?:chance|hope)\\b",
   "\\bi (?:will|would) do anything\\b",
   "\\bi (?:pray|am praying|will pray)\\b",
-  "\\b(?:heartbroken|devastated|in tears)\\b",
+  "\\bi (?:am|was|would be|will be|feel|felt) (?:heartbroken|devastated|crushed|in tears)\\b",
   NULL
 };
 
 /* Speaks of the program's integrated IR residency (wrong for dr-esir). */
 static const char *const track_integrated[] = {
-  "\\byour (?:[\\w/-]+ ){0,2}?(?:integrated|categorical) (?:ir|interventional radiology|vascular and interventional radiology)\\b",
+  "\\byour (?:(?!no |not |without |lacks? )[\\w/-]+ ){0,2}?(?:integrated|categorical) (?:ir|interventional radiology|vascular and interventional radiology)\\b",
   "\\b(?:integrated|categorical) (?:ir|interventional radiology) (?:residency|program|programme|position|track) (?:at|with|in) your\\b",
   NULL
 };
 
 /* Speaks of the program's ESIR track (wrong for ir-integrated). */
 static const char *const track_esir[] = {
-  "\\byour (?:[\\w/-]+ ){0,3}?(?:esir|early specialization in (?:ir|interventional radiology))\\b",
+  "\\byour (?:(?!no |not |without |lacks? )[\\w/-]+ ){0,3}?(?:esir|early specialization in (?:ir|interventional radiology))\\b",
   "\\b(?:esir|early specialization in (?:ir|interventional radiology)) (?:track|pathway|program|programme|position) (?:at|with|in) your\\b",
   NULL
 };
@@ -460,7 +468,7 @@ static const char *const bracketed[] = {
  * grouped by spaces or hyphens. */
 static const char *const applicant_id[] = {
   "\\b(?:aamc|eras)(?: ?/ ?(?:aamc|eras))*(?: ?(?:id|identifier|number|no\\.?|#))*(?: number)?(?: is)?"
-    "[ :#.=-]{0,3}(?<![\\d])(\\d(?:[ -]?\\d){7})(?![ -]?\\d)",
+    "[ :#.=(-]{0,3}(?<![\\d])(\\d(?:[ -]?\\d){7})(?![ -]?\\d)",
   NULL
 };
 

@@ -563,6 +563,28 @@ other_program_mention (GArray *mentions, const mg_program_group_t *group)
   return NULL;
 }
 
+/* Does @text (an addressee) start with a title: "dr. roe", "dr roe",
+ * "dr.roe", "professor"? */
+static gboolean
+starts_with_title (const char *text, gsize len)
+{
+  const char *const *title;
+
+  while (len > 0 && *text == ' ')
+    {
+      text++;
+      len--;
+    }
+  for (title = mg_greeting_titles; *title != NULL; title++)
+    {
+      gsize n = strlen (*title);
+      if (n <= len && strncmp (text, *title, n) == 0
+          && (n == len || !g_ascii_isalpha (text[n]) || (*title)[n - 1] == '.'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The greeting at the start of the authored text: the span of the whole
  * greeting and of what follows the greeting word (the addressee). */
 static gboolean
@@ -571,7 +593,7 @@ find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee)
   const mg_region_t *text = &a->authored;
   g_autoptr (GMatchInfo) info = NULL;
   const char *norm = text->norm->str;
-  gsize end = 0;
+  gsize end = 0, next;
   int s, e;
 
   if (text->norm->len == 0)
@@ -586,6 +608,19 @@ find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee)
   *line = (mg_span_t) { text, s, e };
   g_match_info_fetch_pos (info, 1, &s, &e);
   *addressee = (mg_span_t) { text, s, e };
+
+  /* "Hello, Dr. Calloway," puts the addressee after the comma */
+  if (s == e && end + 1 < text->norm->len && norm[end] == ',')
+    {
+      next = end + 1;
+      while (next < text->norm->len && strchr (",:;!\n", norm[next]) == NULL)
+        next++;
+      if (starts_with_title (norm + end + 1, next - end - 1))
+        {
+          *addressee = (mg_span_t) { text, end + 1, next };
+          line->end = next;
+        }
+    }
   return TRUE;
 }
 
@@ -788,18 +823,16 @@ rule_salutation (judge_t *j)
   const mg_analysis_t *a = j->analysis;
   mg_span_t line, addressee;
   g_autofree char *who = NULL;
-  char *first_space;
   gboolean polite;
 
   if (!enabled (j, MG_RULE_SALUTATION) || !find_greeting (a, &line, &addressee))
     return;
   who = g_strstrip (g_strndup (a->authored.norm->str + addressee.start,
                                addressee.end - addressee.start));
-  first_space = strchr (who, ' ');
   if (g_str_has_prefix (a->authored.norm->str + line.start, "to whom")
       || who[0] == '\0' || word_in (mg_greeting_nobody, who, strlen (who)))
     polite = FALSE;
-  else if (in_list (mg_greeting_titles, who, first_space ? (gsize) (first_space - who) : strlen (who)))
+  else if (starts_with_title (who, strlen (who)))
     polite = TRUE;
   else
     {
