@@ -73,6 +73,7 @@ typedef enum {
   MG_PHRASES_INTENT_INTEREST,
   MG_PHRASES_NEGATION,          /* cues that cancel a statement in its clause */
   MG_PHRASES_HYPOTHETICAL,      /* cues that make it hypothetical (intent only) */
+  MG_PHRASES_AFFIRMING_IDIOM,   /* "cannot wait", "could not be more": not negations */
   MG_PHRASES_NEGATION_AFTER,    /* "my #1 is not yet ..." right after a match */
   MG_PHRASES_CLAUSE_BREAK,      /* "but", "however": a new clause starts */
   MG_PHRASES_CONDITIONAL_TRADE, /* "if you rank me ..., I will rank you #1" */

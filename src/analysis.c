@@ -130,6 +130,39 @@ compare_groups (gconstpointer a, gconstpointer b, gpointer user_data)
   return ia < ib ? -1 : ia > ib;
 }
 
+/* A shared-domain address next to the exact address of one of its
+ * candidate programs belongs to that program: writing to Northgate IR's
+ * director and its departmental address is one program, not two. */
+static void
+settle_ambiguous (GPtrArray *groups)
+{
+  mg_program_group_t *ambiguous = NULL, *decided = NULL;
+  guint i, n_decided = 0;
+
+  for (i = 0; i < groups->len; i++)
+    {
+      mg_program_group_t *group = g_ptr_array_index (groups, i);
+      if (group->program == NULL)
+        ambiguous = group;
+    }
+  if (ambiguous == NULL)
+    return;
+  for (i = 0; i < groups->len; i++)
+    {
+      mg_program_group_t *group = g_ptr_array_index (groups, i);
+      if (group->program != NULL && g_ptr_array_find (ambiguous->candidates, group->program, NULL))
+        {
+          decided = group;
+          n_decided++;
+        }
+    }
+  if (n_decided != 1)
+    return;
+  for (i = 0; i < ambiguous->recipients->len; i++)
+    g_ptr_array_add (decided->recipients, g_strdup (g_ptr_array_index (ambiguous->recipients, i)));
+  g_ptr_array_remove (groups, ambiguous);
+}
+
 static void
 resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
 {
@@ -182,6 +215,7 @@ resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
         for (j = 0; j < candidates->len; j++)
           add_candidate (group, g_ptr_array_index (candidates, j));
     }
+  settle_ambiguous (analysis->groups);
   g_ptr_array_sort_with_data (analysis->groups, compare_groups, (gpointer) registry);
 }
 
@@ -228,6 +262,51 @@ clause_start (const char *norm, gsize pos)
   return start;
 }
 
+/* Does a negation cue stand in [from, to) of @norm, other than inside an
+ * affirming idiom ("i cannot wait to tell you")? */
+static gboolean
+negation_in (const char *norm, gsize from, gsize to)
+{
+  GPtrArray *cues = mg_phrases (MG_PHRASES_NEGATION);
+  GPtrArray *idioms = mg_phrases (MG_PHRASES_AFFIRMING_IDIOM);
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (int) * 2);
+  guint i, k;
+
+  for (k = 0; k < idioms->len; k++)
+    {
+      g_autoptr (GMatchInfo) info = NULL;
+
+      g_regex_match_full (g_ptr_array_index (idioms, k), norm, to, from, 0, &info, NULL);
+      for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+        {
+          int span[2];
+          g_match_info_fetch_pos (info, 0, &span[0], &span[1]);
+          g_array_append_val (spans, span);
+        }
+    }
+  for (i = 0; i < cues->len; i++)
+    {
+      g_autoptr (GMatchInfo) info = NULL;
+
+      g_regex_match_full (g_ptr_array_index (cues, i), norm, to, from, 0, &info, NULL);
+      for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+        {
+          gboolean idiom = FALSE;
+          int s, e;
+
+          g_match_info_fetch_pos (info, 0, &s, &e);
+          for (k = 0; k < spans->len && !idiom; k++)
+            {
+              const int *span = &g_array_index (spans, int, 2 * k);
+              idiom = span[0] <= s && e <= span[1];
+            }
+          if (!idiom)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Is the match [start, end) negated in its clause, or (with @hypothetical)
  * made hypothetical? */
 static gboolean
@@ -236,7 +315,7 @@ is_negated (const char *norm, gsize len, gsize start, gsize end, gboolean hypoth
   gsize from = clause_start (norm, start);
 
   /* the cue may also stand inside the match: "i do not intend to rank" */
-  if (any_match (mg_phrases (MG_PHRASES_NEGATION), norm + from, end - from))
+  if (negation_in (norm, from, end))
     return TRUE;
   if (hypothetical && any_match (mg_phrases (MG_PHRASES_HYPOTHETICAL), norm + from, end - from))
     return TRUE;

@@ -103,7 +103,14 @@ mg_output_judgement_json (const mg_analysis_t *analysis, const mg_judgement_t *j
 
   json_builder_begin_object (b);
   add_string_or_null (b, "source", message->source);
-  add_string_or_null (b, "message_id", message->message_id);
+  if (message->message_id != NULL)
+    {
+      /* SPEC 9 shows the Message-ID as written: in angle brackets */
+      g_autofree char *id = g_strdup_printf ("<%s>", message->message_id);
+      add_string_or_null (b, "message_id", id);
+    }
+  else
+    add_string_or_null (b, "message_id", NULL);
   add_string_or_null (b, "subject", message->subject);
   add_string_or_null (b, "verdict", mg_verdict_name (judgement->verdict));
   add_string_or_null (b, "kind", mg_kind_name (analysis->kind));

@@ -177,7 +177,7 @@ mg_severity_from_name (const char *name, mg_severity_t *severity)
 /* up to four words between the applicant and the verb: "i have decided to" */
 #define AUX "(?:[a-z']+ ){0,4}?"
 /* the applicant, then a form of "rank" that is not "rank me" */
-#define I_RANK "\\bi " AUX "(?<!was |were |am |been |be |get |got |being )rank(?:ed|ing)? (?!me\\b)"
+#define I_RANK "\\bi " AUX "(?:(?<!was |were |am |been |be |get |got |being )ranked|ranking|rank) (?!me\\b)"
 /* what may not follow "rank ... first": "first in my class", "first priority" */
 #define NOT_RANK_LIST "(?! (?:round|year|time|step|priority|author|authorship|rotation|place|prize" \
   "|(?:in|among|out of|at) (?:my|the|our|a|his|her) (?!rank|list|nrmp|final|certified|match)))"
@@ -200,8 +200,7 @@ static const char *const intent_first[] = {
   I_RANK SLOT FIRST "\\b" NOT_RANK_LIST,
   I_RANK SLOT "(?:at the (?:very )?top|on top)\\b",
   "\\b(?:is|are|remains|remain|will be|will remain|has become|have become|becomes|as)"
-    "(?: (?:now|still|truly|clearly|definitely|undoubtedly|certainly|by far|easily|unquestionably|absolutely)"
-    "|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
+    "(?:(?: [\\w'-]+){1,4}?|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
   "\\bi (?:consider|regard|see) " SLOT "(?:as |to be )?" MY_FIRST,
   MY_FIRST " (?:is|will be|remains) " YOU "\\b",
   "[-,(] ?" MY_FIRST " ?[-,)]",
@@ -237,8 +236,19 @@ static const char *const intent_interest[] = {
 
 /* Cues that, before a match in the same clause, make it not a statement. */
 static const char *const negation[] = {
-  "\\b(?:not|never|no longer|yet to|undecided|unsure|uncertain|cannot|can not|nor|neither|without"
+  "\\b(?:not|never|no longer|yet to|undecided|unsure|uncertain|cannot|can not|nor|neither"
     "|still deciding|still considering|instead of)\\b",
+  NULL
+};
+
+/* Idioms that hold a negation word but affirm: "I cannot wait to tell you",
+ * "I could not be more certain", "not only". */
+static const char *const affirming_idiom[] = {
+  "\\b(?:cannot|can not|could not|couldn't) (?:wait|be (?:more|happier|prouder)|stress enough|emphasize enough"
+    "|overstate|imagine a better|think of a better|ask for (?:a )?(?:better|more))\\b",
+  "\\bnot only\\b",
+  "\\bnever (?:been more|felt more|more)\\b",
+  "\\bno (?:doubt|question)\\b",
   NULL
 };
 
@@ -478,6 +488,7 @@ static const char *const *const phrase_sets[MG_PHRASES_COUNT] = {
   [MG_PHRASES_INTENT_INTEREST] = intent_interest,
   [MG_PHRASES_NEGATION] = negation,
   [MG_PHRASES_HYPOTHETICAL] = hypothetical,
+  [MG_PHRASES_AFFIRMING_IDIOM] = affirming_idiom,
   [MG_PHRASES_NEGATION_AFTER] = negation_after,
   [MG_PHRASES_CLAUSE_BREAK] = clause_break,
   [MG_PHRASES_CONDITIONAL_TRADE] = conditional_trade,

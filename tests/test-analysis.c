@@ -119,6 +119,7 @@ static const intent_row_t intent_rows[] = {
   /* curly apostrophes, contractions, line breaks inside the phrase */
   { NULL, NULL, BODY ("I\xe2\x80\x99ll rank Harbor IR #1."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("I\xe2\x80\x99m ranking Harbor IR No. 1 this year."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("I am ranking your program first."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("I'd rank you first without hesitation."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("I intend to rank\nyour program\n#1 on my list."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
   { NULL, NULL, BODY ("Harbor IR is my\r\n  top   choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
@@ -133,6 +134,7 @@ static const intent_row_t intent_rows[] = {
   { NULL, NULL, BODY ("I will rank your program highly."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
   { NULL, NULL, BODY ("I am very interested in Harbor IR."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
   { NULL, NULL, BODY ("I plan to rank Harbor IR very highly."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
+  { NULL, NULL, BODY ("I am ranking Harbor IR highly."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
   { NULL, NULL, BODY ("Harbor IR is high on my rank list."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
   { NULL, NULL, BODY ("I remain interested in Harbor IR."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
   { NULL, NULL, BODY ("I would be thrilled to train at Harbor IR."), MG_INTENT_INTEREST, MG_KIND_INTEREST, FALSE },
@@ -183,36 +185,33 @@ static const intent_row_t intent_rows[] = {
   { "Harbor IR is my top choice", NULL, BODY ("I look forward to visiting Harbor IR."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   /* a paragraph break is not white space inside a phrase */
   { NULL, NULL, BODY ("I will rank\n\nyour program #1"), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
-};
-
-#if 0
-/* KNOWN_FAILURES: rows that contradict the SPEC today (see the report to
- * the lead).  Move each back into intent_rows once the code is fixed. */
-static const intent_row_t intent_known_failures[] = {
   /* negation inside the matched phrase: SPEC 4 "negated ... statements are
-   * not intent"; today: intent first */
+   * not intent" */
   { NULL, NULL, BODY ("I do not intend to rank your program #1."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I would never rank Harbor IR first."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I don't plan to rank Harbor IR first."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I\xe2\x80\x99m not ranking Harbor IR #1."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
-  /* "ranked first in my class" is not a rank-list statement; today: first */
+  /* "ranked first in my class" is not a rank-list statement */
   { NULL, NULL, BODY ("I ranked first in my class at medical school."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I was ranked first in the anatomy olympiad."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
   { NULL, NULL, BODY ("I rank research as my first priority."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
-  /* an open decision is hypothetical; today: first */
+  /* an open decision is hypothetical */
   { NULL, NULL, BODY ("I have to decide which program is my top choice."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
-  /* a compliment about standing, not the applicant's ranking; today: strong */
+  /* a compliment about standing, not the applicant's ranking */
   { NULL, NULL, BODY ("Harbor IR is among the top programs in the country."), MG_INTENT_NONE, MG_KIND_OTHER, FALSE },
-  /* a trade with the program named instead of "you"; today: intent first,
-   * no trade (so no nrmp-commitment) */
+  /* a trade with the program named instead of "you" */
   { NULL, NULL, BODY ("I will rank Harbor IR first if Harbor IR ranks me to match."), MG_INTENT_NONE, MG_KIND_OTHER, TRUE },
-  /* a statement followed by a question in the same sentence; today: intent
-   * none, kind inquiry */
+  /* a statement followed by a question in the same sentence is stated */
   { NULL, NULL, BODY ("Harbor IR is one of my top choices, and I have a question: do you sponsor visas?"), MG_INTENT_STRONG, MG_KIND_INTENT, FALSE },
-  /* an appositive states #1 intent too; today: none */
+  /* an appositive states #1 intent too */
   { NULL, NULL, BODY ("Harbor IR\xe2\x80\x94my first choice\xe2\x80\x94has everything I want."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  /* emphatic statements whose idioms hold a negation word */
+  { NULL, NULL, BODY ("Harbor IR is, without doubt, my top choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("Harbor IR is without doubt my top choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("I can't wait to tell you that Harbor IR is my first choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
+  { NULL, NULL, BODY ("I could not be more certain that Harbor IR is my first choice."), MG_INTENT_FIRST, MG_KIND_INTENT, FALSE },
 };
-#endif
+
 
 static gboolean
 check_intent_row (guint i, const intent_row_t *row)
@@ -316,6 +315,7 @@ static const kind_row_t kind_rows[] = {
   { "Harbor IR interview date", NULL, BODY ("Would it be possible to reschedule my interview at Harbor IR to December 3?"), MG_KIND_RESCHEDULE, FALSE },
   { "Harbor IR interview", NULL, BODY ("Unfortunately I need to move my interview, because of a visa appointment."), MG_KIND_RESCHEDULE, FALSE },
   { "Harbor IR interview", NULL, BODY ("Thank you for the invitation. Is it possible to change my interview to November 17?"), MG_KIND_RESCHEDULE, FALSE },
+  { "Harbor IR interview", NULL, BODY ("Thank you for the invitation. Could my interview be moved to a later date?"), MG_KIND_RESCHEDULE, FALSE },
   /* scheduling */
   { "Harbor IR interview", NULL, BODY ("I am happy to confirm my interview at Harbor IR on November 10."), MG_KIND_SCHEDULING, FALSE },
   { "Harbor IR interview", NULL, BODY ("I am writing to decline the interview invitation from Harbor IR."), MG_KIND_SCHEDULING, FALSE },
@@ -345,14 +345,6 @@ static const kind_row_t kind_rows[] = {
   { NEUTRAL, NULL, BODY ("Please find attached my CV for Harbor IR."), MG_KIND_OTHER, FALSE },
   { NEUTRAL, NULL, "", MG_KIND_OTHER, FALSE },
 };
-
-#if 0
-/* KNOWN_FAILURES: kinds that contradict SPEC 4a today. */
-static const kind_row_t kind_known_failures[] = {
-  /* asks to move the interview (SPEC 4a reschedule); today: inquiry */
-  { "Harbor IR interview", NULL, BODY ("Thank you for the invitation. Could my interview be moved to a later date?"), MG_KIND_RESCHEDULE, FALSE },
-};
-#endif
 
 static void
 test_kind (void **state)

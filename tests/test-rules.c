@@ -295,6 +295,8 @@ static const rule_row_t first_choice_rows[] = {
   /* ... through the envelope */
   { NULL, HARBOR, NULL, HARBOR ";" LUMEN, NULL, COMMITTEE ("You are my clear #1."), NULL,
     "block:first-choice-duplicate:- block:multiple-programs:- warn:generic-message:harbor-ir warn:generic-message:lumen-dr", "block" },
+  { NULL, HARBOR ", " LUMEN, NULL, NULL, NULL, COMMITTEE ("I\xe2\x80\x99m ranking you No. 1 this year."), NULL,
+    "block:first-choice-duplicate:- block:multiple-programs:- warn:generic-message:harbor-ir warn:generic-message:lumen-dr", "block" },
   /* not #1: strong intent to two programs is only multiple-programs */
   { NULL, HARBOR ", " LUMEN, NULL, NULL, NULL, COMMITTEE ("You are among my top choices."), NULL,
     "block:multiple-programs:- warn:generic-message:harbor-ir warn:generic-message:lumen-dr", "block" },
@@ -312,6 +314,8 @@ static const rule_row_t first_choice_rows[] = {
   /* off */
   { "first-choice-duplicate = off\nmultiple-programs = off\ngeneric-message = off\n", HARBOR ", " LUMEN, NULL, NULL, NULL,
     COMMITTEE ("You are my top choice."), NULL, "", "ok" },
+  { NULL, HARBOR ", " LUMEN, NULL, NULL, NULL, COMMITTEE ("You are, without doubt, my top choice."), NULL,
+    "block:first-choice-duplicate:- block:multiple-programs:- warn:generic-message:harbor-ir warn:generic-message:lumen-dr", "block" },
 };
 
 static const rule_row_t applicant_id_rows[] = {
@@ -372,6 +376,9 @@ static const rule_row_t applicant_id_wrong_rows[] = {
     "Dear Dr. Calloway,\n\nI will attend at Harbor IR.\n\nTomas Abara\n", NULL, "block:applicant-id-wrong:harbor-ir", "block" },
   /* the wrong one wins over the right one next to it */
   { NULL, NULL, NULL, NULL, NULL, "Dear Dr. Calloway,\n\n" UPDATE_TEXT "\n\nAAMC ID: 31415926\nERAS ID: 27182818\n", NULL,
+    "block:applicant-id-wrong:harbor-ir", "block" },
+  /* in parentheses */
+  { NULL, NULL, NULL, NULL, NULL, "Dear Dr. Calloway,\n\n" UPDATE_TEXT "\n\nTomas Abara\nAAMC ID (27182818)\n", NULL,
     "block:applicant-id-wrong:harbor-ir", "block" },
   /* other labelled numbers are not an AAMC ID */
   { NULL, NULL, NULL, NULL, NULL, "Dear Dr. Calloway,\n\n" UPDATE_TEXT "\n\nECFMG #27182818\nAAMC ID: 31415926\n", NULL, "", "ok" },
@@ -497,6 +504,10 @@ static const rule_row_t rank_inquiry_rows[] = {
   { NULL, NULL, NULL, NULL, NULL, BODY ("How do residents at Harbor IR rank the teaching?"), NULL, "", "ok" },
   /* in quoted text */
   { NULL, NULL, NULL, NULL, NULL, BODY ("I will not ask that again at Harbor IR.\n\n> Will you rank me to match?"), NULL, "", "ok" },
+  /* a waitlist is not a rank list */
+  { NULL, NULL, NULL, NULL, NULL, BODY ("Would you consider placing me on the interview waitlist at Harbor IR?"), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, BODY ("Could you please place me on the waitlist for Harbor IR interviews?"), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, BODY ("Please let me know if you put me on the Harbor IR waitlist."), NULL, "", "ok" },
   { "nrmp-rank-inquiry = off\n", NULL, NULL, NULL, NULL, BODY ("Will you rank me to match at Harbor IR?"), NULL, "", "ok" },
 };
 
@@ -521,6 +532,14 @@ static const rule_row_t commitment_rows[] = {
   /* commitment to a career, interest, a trade declined */
   { NULL, NULL, NULL, NULL, NULL, BODY ("I am committed to a career in IR and would be thrilled to train at Harbor IR."), NULL, "", "ok" },
   { NULL, NULL, NULL, NULL, NULL, BODY ("I will rank Harbor IR highly and I understand that the Match decides."), NULL, "", "ok" },
+  /* a refused commitment is no promise */
+  { NULL, NULL, NULL, NULL, NULL, BODY ("I would never commit to sign a contract before the Match, but Harbor IR is great."), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, BODY ("I will not sign a contract with Harbor IR before the Match."), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, BODY ("I would not accept an offer from Harbor IR before the Match."), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, BODY ("I won't withdraw from the Match; Harbor IR is great."), NULL, "", "ok" },
+  /* a trade naming the program instead of "you" is still a trade */
+  { NULL, NULL, NULL, NULL, NULL, BODY ("I will rank Harbor IR first if Harbor IR ranks me to match."), NULL,
+    "block:nrmp-commitment:harbor-ir", "block" },
   { "nrmp-commitment = warn\n", NULL, NULL, NULL, NULL, BODY ("I commit to sign with Harbor IR before the Match."), NULL,
     "warn:nrmp-commitment:harbor-ir", "warn" },
 };
@@ -551,6 +570,9 @@ static const rule_row_t tone_rows[] = {
   { NULL, NULL, NULL, NULL, NULL, BODY ("In my dream last night I was lost in the Harbor IR angio suite."), NULL, "", "ok" },
   /* quoted */
   { NULL, NULL, NULL, NULL, NULL, BODY (UPDATE_TEXT "\n\n> This is my dream program, please give me a chance"), NULL, "", "ok" },
+  /* describing the world is not begging */
+  { NULL, NULL, NULL, NULL, NULL, BODY ("After the earthquake devastated our region, I volunteered in IR at home; Harbor IR is great."), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, BODY ("Rural patients in my country desperately need IR services, which is why Harbor IR appeals to me."), NULL, "", "ok" },
   { "tone-emotional = off\n", NULL, NULL, NULL, NULL, BODY ("Harbor IR is my dream program."), NULL, "", "ok" },
 };
 
@@ -627,6 +649,8 @@ static const rule_row_t salutation_rows[] = {
   { NULL, NULL, NULL, NULL, NULL, NOTE ("Dear Selection Committee,", UPDATE_TEXT), NULL, "", "ok" },
   { NULL, NULL, NULL, NULL, NULL, NOTE ("Dear Program Director,", UPDATE_TEXT), NULL, "", "ok" },
   { NULL, NULL, NULL, NULL, NULL, NOTE ("Dear Harbor IR team,", UPDATE_TEXT), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, NOTE ("Dear Dr.Calloway,", UPDATE_TEXT), NULL, "", "ok" },
+  { NULL, NULL, NULL, NULL, NULL, NOTE ("Hello, Dr. Calloway,", UPDATE_TEXT), NULL, "", "ok" },
   /* no greeting at all is not judged */
   { NULL, NULL, NULL, NULL, NULL, UPDATE_TEXT SIG, NULL, "", "ok" },
   /* configured */
@@ -672,6 +696,8 @@ static const rule_row_t track_rows[] = {
   { NULL, NULL, NULL, NULL, NULL, BODY ("At my home school I mentored students in the ESIR track; Harbor IR is great."), NULL, "", "ok" },
   /* a program of track other */
   { NULL, OAKHURST_FELLOWSHIP, NULL, NULL, NULL, NOTE ("Dear Dr. Price,", "Your integrated IR residency and your ESIR track at the Oakhurst Fellowship."), NULL, "", "ok" },
+  /* saying the program has no ESIR track */
+  { NULL, NULL, NULL, NULL, NULL, BODY ("I understand your program has no ESIR track; the Harbor IR integrated residency is my goal."), NULL, "", "ok" },
   { "track-mismatch = off\n", LUMEN, NULL, NULL, NULL, LUMEN_NOTE ("I am drawn to your integrated IR residency at Lumen Point DR."), NULL, "", "ok" },
 };
 
@@ -765,43 +791,6 @@ static const rule_row_t verdict_rows[] = {
     "warn:placeholder:harbor-ir", "warn" },
 };
 
-#if 0
-/* KNOWN_FAILURES: rows that contradict the SPEC today (see the report to
- * the lead).  Move each back into its table once the code is fixed. */
-static const rule_row_t known_failures[] = {
-  /* a refused commitment is no promise (SPEC 5 nrmp-commitment: "promising a
-   * commitment outside the Match"); today: block, the negation inside the
-   * matched phrase is not seen */
-  { NULL, NULL, NULL, NULL, NULL, BODY ("I would never commit to sign a contract before the Match, but Harbor IR is great."), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, BODY ("I will not sign a contract with Harbor IR before the Match."), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, BODY ("I would not accept an offer from Harbor IR before the Match."), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, BODY ("I won't withdraw from the Match; Harbor IR is great."), NULL, "", "ok" },
-  /* a waitlist is not a rank list (SPEC 5 nrmp-rank-inquiry: "asking the
-   * program where or whether it will rank the applicant"); today: block */
-  { NULL, NULL, NULL, NULL, NULL, BODY ("Would you consider placing me on the interview waitlist at Harbor IR?"), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, BODY ("Could you please place me on the waitlist for Harbor IR interviews?"), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, BODY ("Please let me know if you put me on the Harbor IR waitlist."), NULL, "", "ok" },
-  /* describing the world is not begging or drama (SPEC 5 tone-emotional);
-   * today: warn */
-  { NULL, NULL, NULL, NULL, NULL, BODY ("After the earthquake devastated our region, I volunteered in IR at home; Harbor IR is great."), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, BODY ("Rural patients in my country desperately need IR services, which is why Harbor IR appeals to me."), NULL, "", "ok" },
-  /* saying the program has no ESIR track is not speaking of its ESIR track
-   * (SPEC 5 track-mismatch); today: warn, the negation is inside the match */
-  { NULL, NULL, NULL, NULL, NULL, BODY ("I understand your program has no ESIR track; the Harbor IR integrated residency is my goal."), NULL, "", "ok" },
-  /* greetings with a title (SPEC 4a salutation); today: warn */
-  { NULL, NULL, NULL, NULL, NULL, NOTE ("Dear Dr.Calloway,", UPDATE_TEXT), NULL, "", "ok" },
-  { NULL, NULL, NULL, NULL, NULL, NOTE ("Hello, Dr. Calloway,", UPDATE_TEXT), NULL, "", "ok" },
-  /* a labelled ID in parentheses that is not the applicant's: SPEC 4a says
-   * applicant-id-wrong, not applicant-id-missing; today: missing (the label
-   * does not reach past "(") */
-  { NULL, NULL, NULL, NULL, NULL, "Dear Dr. Calloway,\n\n" UPDATE_TEXT "\n\nTomas Abara\nAAMC ID (27182818)\n", NULL,
-    "block:applicant-id-wrong:harbor-ir", "block" },
-  /* a conditional trade naming the program instead of "you" is still a
-   * trade (SPEC 4a); today: intent first and no finding */
-  { NULL, NULL, NULL, NULL, NULL, BODY ("I will rank Harbor IR first if Harbor IR ranks me to match."), NULL,
-    "block:nrmp-commitment:harbor-ir", "block" },
-};
-#endif
 
 /* --- tests ----------------------------------------------------------------- */
 
