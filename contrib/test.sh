@@ -25,7 +25,7 @@ for log in tests/*.log; do
         p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
         f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     else
-        grep -E '^(FAIL|ERROR) ' "$log" | head -n 20
+        grep -E '^(FAIL|ERROR) |^pending|^acceptance:' "$log" | head -n 20
         line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
         echo "${line:-no summary (see $log)}"
         p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
@@ -39,6 +39,18 @@ for log in tests/*.log; do
     failed=$((failed + f))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# the release tarball builds and passes the same tests
+echo "== distcheck"
+if make distcheck >distcheck.log 2>&1; then
+    echo "make distcheck: ok"
+    passed=$((passed + 1))
+else
+    tail -n 20 distcheck.log
+    echo "make distcheck: FAILED (see distcheck.log)"
+    failed=$((failed + 1))
+fi
+rm -f matchguard-*.tar.gz
 echo
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ]
