@@ -51,7 +51,7 @@ typedef enum {
 typedef struct {
   const char *name;          /* the SPEC id, e.g. "first-choice-duplicate" */
   mg_severity_t severity;    /* default severity */
-  gboolean needs_history;    /* reads the ledger (issue: ledger) */
+  gboolean needs_history;    /* reads the ledger of sent mail */
   const char *summary;       /* one line for `matchguard rules` */
   const char *reason;        /* what to do instead; may hold one %s for a program name */
 } mg_rule_info_t;

@@ -71,7 +71,7 @@ static const mg_rule_info_t rules[MG_RULE_COUNT] = {
     "begging or dramatic language",
     "Keep the tone professional and factual: state your interest and what you bring instead of pleading." },
   [MG_RULE_THANK_YOU_LATE] = {
-    "thank-you-late", MG_SEVERITY_WARN, TRUE,
+    "thank-you-late", MG_SEVERITY_WARN, FALSE,
     "a thank-you note long after the interview",
     "Thank-you notes belong within 24-72 hours of the interview; consider whether this one still helps, and keep it short." },
   [MG_RULE_THANK_YOU_DUPLICATE] = {
@@ -103,7 +103,7 @@ static const mg_rule_info_t rules[MG_RULE_COUNT] = {
     "speaks of the wrong residency track",
     "Match the track to the program: a DR program with ESIR is not an integrated IR residency, and the reverse." },
   [MG_RULE_UNWANTED_CONTACT] = {
-    "unwanted-contact", MG_SEVERITY_WARN, TRUE,
+    "unwanted-contact", MG_SEVERITY_WARN, FALSE,
     "an unsolicited message to a program that asked not to be written to after interviews",
     "This program asked applicants not to write after the interview; do not send unless it asked you for something." },
   [MG_RULE_AMBIGUOUS_RECIPIENT] = {
@@ -115,7 +115,7 @@ static const mg_rule_info_t rules[MG_RULE_COUNT] = {
     "no Subject",
     "Add a clear Subject line, e.g. \"Application update - Your Name\"." },
   [MG_RULE_AFTER_RANK_DEADLINE] = {
-    "after-rank-deadline", MG_SEVERITY_INFO, TRUE,
+    "after-rank-deadline", MG_SEVERITY_INFO, FALSE,
     "interest or update after the rank list deadline",
     "Rank lists are already certified; this message can no longer change a ranking." },
   [MG_RULE_TOO_LONG] = {
