@@ -451,7 +451,7 @@ static const char *const track_esir[] = {
 /* A greeting at the start of the first authored line; group 1 is what
  * follows the greeting word. */
 static const char *const greeting[] = {
-  "^(?:dear|hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|to whom it may concern)\\b(.*)$",
+  "^(?:(?:dear )?respected|dear|hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|to whom it may concern)\\b(.*)$",
   NULL
 };
 
@@ -477,7 +477,7 @@ static const char *const bracketed[] = {
  * "my AAMC ID number is 14729036"; group 1 holds the 8 digits, possibly
  * grouped by spaces or hyphens. */
 static const char *const applicant_id[] = {
-  "\\b(?:aamc|eras)(?: ?/ ?(?:aamc|eras))*(?: ?(?:id|identifier|number|no\\.?|#))*(?: number)?(?: is)?"
+  "\\b(?:aamc|eras)(?: ?/ ?(?:aamc|eras))*(?:[ -]?(?:id|identifier|identification|number|no\\.?|#))*(?: number)?(?: is)?"
     "[ :#.=(-]{0,3}(?<![\\d])(\\d(?:[ -]?\\d){7})(?![ -]?\\d)",
   NULL
 };
