@@ -171,7 +171,7 @@ mg_severity_from_name (const char *name, mg_severity_t *severity)
 /* --- building blocks --------------------------------------------------- */
 
 /* "#1", "# 1", "no. 1", "number one", "1st", "first" */
-#define FIRST "(?:#\\s?1|no\\.? ?1|number (?:one|1)|1st|first)"
+#define FIRST "(?:#\\s?1|no\\.? ?1|number[ -](?:one|1)|1st|first)"
 /* up to six words (no punctuation between them): the object of "rank" */
 #define SLOT "(?:[\\w'./&-]+ ){0,6}?"
 /* up to four words between the applicant and the verb: "i have decided to" */
@@ -186,8 +186,8 @@ mg_severity_from_name (const char *name, mg_severity_t *severity)
 /* "my (clear) #1 / top choice / first choice / number one pick" */
 #define MY_FIRST \
   "\\bmy (?:clear |true |absolute |definite |undisputed |unequivocal |very |single |only |one and only )?" \
-  "(?:(?:" FIRST "|top) (?:choice|pick|preference|choice program|program|option)(?!s)\\b" \
-  "|(?:#\\s?1|number (?:one|1)|no\\.? ?1)" NOT_A_NOUN ")"
+  "(?:(?:" FIRST "|top)[ -](?:choice|pick|preference|choice program|program|option)(?!s)\\b" \
+  "|(?:#\\s?1|number[ -](?:one|1)|no\\.? ?1)" NOT_A_NOUN ")"
 /* the program as seen from the applicant */
 #define YOU "(?:you|your (?:program|residency|residency program|department|team)|it)"
 /* the interview that already took place */
@@ -203,10 +203,14 @@ static const char *const intent_first[] = {
     "(?:(?: [\\w'-]+){1,4}?|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
   "\\bi (?:consider|regard|see) " SLOT "(?:as |to be )?" MY_FIRST,
   MY_FIRST " (?:is|will be|remains) " YOU "\\b",
+  /* "my first choice is Pinecrest IR"; not "my #1 is still open" */
+  MY_FIRST " (?:is|will be|remains) (?!not\\b|still\\b|undecided|unclear|uncertain|yet\\b|open\\b|a (?:difficult|hard|tough))[a-z]",
+  /* "I will place it at #1", "I am going to put you at the top" */
+  "\\bi " AUX "(?:place|put|list|placing|putting|listing) " SLOT "(?:at|as) (?:#\\s?1|number[ -](?:one|1)|no\\.? ?1|the (?:very )?top)\\b" NOT_RANK_LIST,
   "[-,(] ?" MY_FIRST " ?[-,)]",
-  "\\b" FIRST " (?:on|of) my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
-  "\\b(?:at|to|on) the (?:very )?top of my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
-  "\\b(?:will be|is|has been|are|being) ranked (?:" FIRST "|at the top)\\b(?! by)",
+  "\\b" FIRST "(?: (?:program|programme|choice|one|name|entry|spot|place|position))? (?:on|of|in) my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
+  "\\b(?<!programs |choices |options |ones |few )(?:at|to|on) the (?:very )?top of my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
+  "\\b(?:will (?:certainly |definitely |surely )?be|is|has been|are|being) ranked (?:" FIRST "|at the top)\\b(?! by)",
   NULL
 };
 
@@ -215,6 +219,7 @@ static const char *const intent_strong[] = {
     "(?:choices|programs|programmes|options|picks|few|handful|two|three|four|five|[2-5])\\b",
   "\\bone of my (?:very )?(?:top|first) (?:choices|programs|picks|options)\\b",
   "\\b(?:among|amongst|one of) the (?:top|first) (?:choices|programs|few|two|three|[2-5]) (?:on|of) my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+  "\\b(?:programs|choices|options|ones|few) (?:at|near|toward|towards) the (?:very )?top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
   "\\b(?:near|close to) the top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
   "\\bin my top (?:few|two|three|four|five|[2-5]|tier)\\b",
   "\\b(?:top|first) (?:few|two|three|four|five|[2-5]) (?:programs |choices )?(?:on|of) my (?:rank )?list\\b",
@@ -225,6 +230,7 @@ static const char *const intent_interest[] = {
   I_RANK SLOT "(?:very |extremely |quite |really )?high(?:ly)?\\b",
   "\\b(?:rank|ranking) " YOU " (?:very |extremely )?high(?:ly)?\\b",
   "\\bhigh on my (?:rank(?:ing)? |rank order )?list\\b",
+  "\\b(?:will|would|is going to) (?:certainly |definitely |surely |still )?be ranked (?:very |extremely |quite |really )?high(?:ly)?\\b",
   "\\b(?:very|highly|extremely|deeply|genuinely|sincerely|truly|really|particularly|still|remain|remains) interested in\\b",
   "\\b(?:am|are) interested in (?:your|the|training|joining|matching|being|you|this)\\b",
   "\\b(?:strong|strongest|keen|continued|sincere|genuine|great|deep) interest in\\b",
@@ -282,7 +288,7 @@ static const char *const conditional_trade[] = {
     "|commit|commits|assure|assures) me\\b[^.?!\\n]{0,80}?\\bi " AUX "rank\\b",
   I_RANK "[^.?!\\n]{0,60}?\\b(?:if|as long as|provided that|in exchange for|in return for|on the condition that)\\b"
     "[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises) me\\b",
-  "\\b(?:in exchange|in return) for\\b[^.?!\\n]{0,60}\\b(?:rank|ranking)\\b",
+  "\\b(?:in exchange|in return) (?:for|of)\\b[^.?!\\n]{0,60}\\b(?:rank|ranking)\\b",
   NULL
 };
 
@@ -319,6 +325,9 @@ static const char *const kind_interview_ref[] = {
   "\\b(?:hosting|having) me\\b",
   "\\b(?:opportunity|chance) to interview\\b",
   "\\binterview day\\b",
+  /* "during my Pinecrest IR interview", "at my interview yesterday" */
+  "\\b(?:during|at|after|from|in) my (?:[\\w'-]+ ){0,4}?interview\\b(?! (?:invitation|invite|offer|date|slot|request))",
+  "\\binterview (?:yesterday|today|this (?:morning|afternoon|week)|last (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\\b",
   "\\b(?:second look|open house)\\b",
   NULL
 };
@@ -373,6 +382,10 @@ static const char *const rank_inquiry[] = {
   "\\b(?:will|would|am|could|might) i be ranked\\b",
   "\\bam i (?:going to be |likely to be )?(?:ranked|on your (?:rank(?: order)? )?list)\\b",
   "\\bwhere (?:do|would|will|might|could) i (?:stand|fall|fit|rank|land|be)\\b[^.?!\\n]{0,30}\\b(?:rank|list|rol)\\b",
+  /* "could you share where I might fall on your list" */
+  "\\bwhere i (?:[a-z']+ ){0,2}?(?:stand|fall|fit|land|be|rank|place|am)\\b[^.?!\\n]{0,30}\\b(?:your|the program's) (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+  "\\b(?:whether|if) (?:my name|i|my application) (?:will|would|is going to|might|is|am) (?:be |appear |feature )?(?:in|on) (?:your|the program's) (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+  "\\b(?:am i|is my name|will i be|will my name be) (?:on|in) your (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
   "\\bmy (?:position|place|spot|standing|rank|ranking) on (?:your|the program's|the programs|the) (?:rank(?:ing)?|list|rol|rank order list)\\b",
   "\\bhow (?:highly|high|likely)\\b[^.?!\\n]{0,40}\\b(?:i will be|i would be|i am|i'll be) (?:ranked|placed)\\b",
   NULL
@@ -407,6 +420,7 @@ static const char *const status_inquiry[] = {
     "(?:the status of )?my (?:application|candidacy|file)\\b",
   "\\b(?:what is|inquire|inquiring|enquire|enquiring|ask|asking|check|checking|know|learn|wonder|wondering|curious|follow(?:ing)? up)"
     "\\b[^.?!\\n]{0,40}\\b(?:(?:status|progress) of my (?:application|candidacy)|my application(?:'s)? status)\\b",
+  "\\b(?:whether|if) my (?:application|file|eras application) (?:has|had) (?:already |yet |actually |even )?been (?:received|reviewed|seen|considered|looked at|read)\\b",
   "\\bhas my application\\b[^.?!\\n]{0,40}\\b(?:been|already been) (?:reviewed|seen|received|considered|looked at|read)\\b",
   "\\b(?:was|is) my application (?:reviewed|being reviewed|under review|received|being considered|still under consideration)\\b",
   "\\bwhen (?:can|will|should|might|may) i (?:expect to )?(?:hear|receive|get|know)\\b[^.?!\\n]{0,30}"
@@ -416,6 +430,10 @@ static const char *const status_inquiry[] = {
 
 static const char *const tone_emotional[] = {
   "\\bdream (?:program|programme|residency|job|school|place|institution|hospital|come true)\\b",
+  "\\b(?:program|programme|residency|place|job|institution|hospital) of my dreams\\b",
+  "\\b(?:this|your|the) (?:program|programme|residency) (?:is|has always been|has been|was) my (?:ultimate |only |biggest |lifelong |life-long )?dream\\b",
+  "\\bi (?:really |truly |desperately )?need this (?:chance|opportunity|spot|position|interview)\\b",
+  "\\bmy (?:entire |whole )?(?:family|parents|village|community) (?:is|are) (?:counting|depending|relying) on\\b",
   "\\b(?:please|kindly)(?:,? please)?,? give me (?:a|one|this|an|the) (?:chance|opportunity|shot)\\b",
   "\\bgive me (?:a|one|one last|just one|one more) (?:chance|shot)\\b",
   "\\bmy (?:entire|whole) (?:life|future|career|family|world|existence)\\b[^.?!\\n]{0,20}\\b(?:depends|depend|rests|hinges|relies)\\b",

@@ -141,8 +141,10 @@ append_characters (mg_region_t *region, const char *text, gsize len,
 
       if (b == '\n')
         {
-          /* format=flowed, DelSp=yes: "wo \nrd" is "word" */
-          if (delsp && i > 0 && text[i - 1] == ' ' && line_has_text)
+          /* format=flowed, DelSp=yes: "wo \nrd" is "word"; only one
+           * space is deleted (RFC 3676 4.2), so "will  \nrank" keeps one */
+          if (delsp && i > 0 && text[i - 1] == ' ' && line_has_text
+              && !(i > 1 && text[i - 2] == ' '))
             {
               if (gap == GAP_SPACE)
                 gap = GAP_NONE;

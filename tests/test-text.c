@@ -67,6 +67,20 @@ test_delsp_joins_flowed_lines (void **state)
   mg_region_clear (&region);
 }
 
+/* RFC 3676 4.2: DelSp deletes one space; a line ending in two keeps a
+ * word break ("I will  \nrank" is two words). */
+static void
+test_delsp_deletes_only_one_space (void **state)
+{
+  mg_region_t region;
+  const char *text = "I will  \nrank your program number one.";
+
+  mg_region_init (&region);
+  mg_region_append (&region, text, strlen (text), "1", 1, TRUE);
+  assert_string_equal (region.norm->str, "i will rank your program number one.");
+  mg_region_clear (&region);
+}
+
 static void
 test_locate_maps_back_to_source (void **state)
 {
@@ -132,6 +146,7 @@ main (void)
     cmocka_unit_test (test_normalize),
     cmocka_unit_test (test_invalid_utf8_is_skipped),
     cmocka_unit_test (test_delsp_joins_flowed_lines),
+    cmocka_unit_test (test_delsp_deletes_only_one_space),
     cmocka_unit_test (test_locate_maps_back_to_source),
     cmocka_unit_test (test_count_words),
     cmocka_unit_test (test_word_boundaries),
