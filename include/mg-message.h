@@ -44,6 +44,8 @@ typedef struct {
   gboolean is_reply;   /* In-Reply-To, References, or a Re:/Aw:/... Subject */
   GPtrArray *parts;    /* mg_text_part_t* */
   GPtrArray *problems; /* char*: parser complaints worth showing with -v */
+  char *digest;        /* hex SHA-256 of the header block and decoded text:
+                          identity for import when there is no Message-ID */
 } mg_message_t;
 
 /* Analyses a parsed message (transfer none).  @source names it in output.
@@ -59,6 +61,9 @@ mg_message_t *mg_message_new (GMimeMessage *message, const char *source);
  * "standard input".  Files over 1 MiB are parsed in place, so that
  * attachments are not read into memory. */
 mg_message_t *mg_message_parse_file (const char *path, GError **error);
+
+/* From @stream (not owned), e.g. a spool file; see message.c. */
+mg_message_t *mg_message_parse_stream (GMimeStream *stream, const char *source, GError **error);
 
 /* Same, from @len bytes at @data (copied); @source NULL means "-". */
 mg_message_t *mg_message_parse_data (const char *data, gsize len, const char *source,

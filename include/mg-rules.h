@@ -24,14 +24,32 @@ void mg_finding_free (mg_finding_t *finding);
 typedef struct {
   mg_severity_t verdict;    /* OFF/INFO mean ok */
   GPtrArray *findings;      /* mg_finding_t*, in rule order */
+  GPtrArray *overrides;     /* char*: rule ids whose findings an override released */
 } mg_judgement_t;
 
 /* Runs every rule that can apply to @analysis at time @at (the rules'
- * "now").  History rules are skipped (no ledger yet).  Free with
+ * "now").  @history: the ledger's entries (mg_entry_t*, oldest first), or
+ * NULL to skip the rules that need history (check --no-ledger).  Free with
  * mg_judgement_free(). */
-mg_judgement_t *mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at);
+mg_judgement_t *mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at,
+                                const GPtrArray *history);
 void mg_judgement_free (mg_judgement_t *judgement);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_judgement_t, mg_judgement_free)
+
+/* Overrides (SPEC 6): every finding of a rule named in @allowed (items
+ * of rule ids separated by commas or white space; the token "warnings"
+ * names every finding of warn severity) becomes info, and is listed in
+ * judgement->overrides; the verdict is recomputed.  A block is released
+ * only by its own rule id. */
+void mg_judgement_allow (mg_judgement_t *judgement, const char *const *allowed);
+
+/* Recomputes judgement->verdict from the findings' severities. */
+void mg_judgement_update_verdict (mg_judgement_t *judgement);
+
+/* The similarity fingerprint (mg-fingerprint.h) of the authored text
+ * without its salutation, so that two notes differing only in the greeted
+ * name have the same fingerprint (SPEC 4a "Similar text"). */
+GBytes *mg_rules_fingerprint (const mg_analysis_t *analysis);
 
 /* "ok", "warn" or "block". */
 const char *mg_verdict_name (mg_severity_t verdict);

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "mg-common.h"
+#include "mg-ledger.h"
 
 void
 mg_common_options_add (GOptionContext *context, mg_common_options_t *options)
@@ -68,6 +70,64 @@ mg_load_config (const mg_common_options_t *options)
     mg_print_error ("warning: %s holds your AAMC ID and others can read it; "
                     "run 'chmod 600 %s' or use aamc_id = keyring", config->path, config->path);
   return config;
+}
+
+gboolean
+mg_check_at_option (const char *command, const char *at)
+{
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr (GDateTime) when = NULL;
+
+  if (at == NULL || strcmp (at, "now") == 0 || strcmp (at, "header") == 0)
+    return TRUE;
+  when = g_date_time_new_from_iso8601 (at, local);
+  if (when == NULL)
+    {
+      mg_print_error ("%s: --at '%s' is not now, header or an ISO-8601 time "
+                      "(2027-02-15T10:00:00-05:00)", command, at);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GDateTime *
+mg_evaluation_time (const char *at, const mg_message_t *message)
+{
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+
+  if (at != NULL && strcmp (at, "header") == 0)
+    {
+      if (message->date != NULL)
+        return g_date_time_to_local (message->date);
+    }
+  else if (at != NULL && strcmp (at, "now") != 0)
+    return g_date_time_new_from_iso8601 (at, local);
+  return g_date_time_new_now_local ();
+}
+
+char *
+mg_ledger_file (const mg_common_options_t *options, const mg_config_t *config)
+{
+  const char *env = g_getenv ("MATCHGUARD_LEDGER");
+
+  if (options->ledger_path != NULL)
+    return g_strdup (options->ledger_path);
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (config != NULL && config->ledger_path != NULL)
+    return g_strdup (config->ledger_path);
+  return g_build_filename (g_get_user_data_dir (), "matchguard", "ledger.db", NULL);
+}
+
+GPtrArray *
+mg_read_history (const mg_common_options_t *options, const mg_config_t *config, GError **error)
+{
+  g_autofree char *path = mg_ledger_file (options, config);
+  g_autoptr (mg_ledger_t) ledger = mg_ledger_open (path, FALSE, config->busy_timeout_ms, error);
+
+  if (ledger == NULL)
+    return NULL;
+  return mg_ledger_entries (ledger, error);
 }
 
 gboolean

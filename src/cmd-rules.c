@@ -53,7 +53,7 @@ print_text (const mg_config_t *config)
       const mg_rule_info_t *info = mg_rule_info (i);
       printf ("%-24s %-8s %-10s %s%s\n", info->name, mg_severity_name (info->severity),
               mg_severity_name (mg_config_severity (config, i)), info->summary,
-              info->needs_history ? " (needs the ledger: not active yet)" : "");
+              info->needs_history ? " (reads the ledger)" : "");
     }
 }
 

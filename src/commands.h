@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include "mg-config.h"
+#include "mg-message.h"
 #include "mg-output.h"
 
 /* Options every subcommand understands (SPEC 1), parsed once. */
@@ -33,11 +34,33 @@ void mg_common_options_clear (mg_common_options_t *options);
  * default; prints the error and returns NULL on failure. */
 mg_config_t *mg_load_config (const mg_common_options_t *options);
 
+/* Checks an --at value: now, header or ISO-8601; prints the problem as
+ * "@command: ..." and returns FALSE when it is none of them. */
+gboolean mg_check_at_option (const char *command, const char *at);
+
+/* The time rules evaluate @message at: @at is NULL or "now" (the current
+ * time), "header" (its Date; now when it has none) or ISO-8601 (checked
+ * before with mg_check_at_option()). */
+GDateTime *mg_evaluation_time (const char *at, const mg_message_t *message);
+
+/* The ledger file: --ledger, else $MATCHGUARD_LEDGER, else [ledger] path,
+ * else $XDG_DATA_HOME/matchguard/ledger.db. */
+char *mg_ledger_file (const mg_common_options_t *options, const mg_config_t *config);
+
+/* Every ledger entry (mg_entry_t*, oldest first), read-only: a missing
+ * ledger is empty and is not created.  NULL with @error set. */
+GPtrArray *mg_read_history (const mg_common_options_t *options, const mg_config_t *config,
+                            GError **error);
+
 /* Parses @argv with @context, printing "matchguard NAME: ..." on a bad
  * command line.  Returns FALSE when the command should exit 64. */
 gboolean mg_parse_options (GOptionContext *context, const char *name, int *argc, char ***argv);
 
 int mg_cmd_check (int argc, char **argv);
 int mg_cmd_rules (int argc, char **argv);
+int mg_cmd_sendmail (int argc, char **argv);
+int mg_cmd_import (int argc, char **argv);
+int mg_cmd_audit (int argc, char **argv);
+int mg_cmd_log (int argc, char **argv);
 
 #endif

@@ -25,10 +25,10 @@ static int cmd_not_yet (int argc, char **argv);
 
 static const command_t commands[] = {
   { "check", mg_cmd_check, "[OPTIONS] [FILE|MBOX|MAILDIR|-]...", "dry run: judge messages, change nothing" },
-  { "audit", cmd_not_yet, "[OPTIONS] SOURCE...", "replay sent mail in date order" },
-  { "import", cmd_not_yet, "[OPTIONS] SOURCE...", "record already-sent mail in the ledger" },
+  { "audit", mg_cmd_audit, "[OPTIONS] SOURCE...", "replay sent mail in date order" },
+  { "import", mg_cmd_import, "[OPTIONS] SOURCE...", "record already-sent mail in the ledger" },
   { "status", cmd_not_yet, "[OPTIONS] [PROGRAM-ID...]", "per-program communication summary" },
-  { "log", cmd_not_yet, "[OPTIONS]", "ledger entries, newest last" },
+  { "log", mg_cmd_log, "[OPTIONS]", "ledger entries, newest last" },
   { "registry", cmd_not_yet, "list|check|import-csv FILE", "inspect, validate or import programs" },
   { "secret", cmd_not_yet, "set|get|clear aamc-id", "applicant ID in the desktop keyring" },
   { "rules", mg_cmd_rules, "[--format text|json]", "list rules with default and configured severity" },
@@ -59,14 +59,6 @@ print_help (FILE *out)
                 "$XDG_CONFIG_HOME/matchguard/matchguard.conf.\n");
 }
 
-static int
-sendmail_mode (int argc, char **argv)
-{
-  mg_print_error ("sendmail mode is not available in this version yet; "
-                  "use 'matchguard check' for a dry run");
-  return EX_UNAVAILABLE;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -75,7 +67,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   if (strcmp (invoked_as, "sendmail") == 0)
-    return sendmail_mode (argc, argv);
+    return mg_cmd_sendmail (argc, argv);
   if (argc < 2)
     {
       print_help (stderr);
@@ -94,5 +86,5 @@ main (int argc, char **argv)
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
-  return sendmail_mode (argc, argv);
+  return mg_cmd_sendmail (argc, argv);
 }

@@ -887,6 +887,28 @@ walk_object (walk_t *walk, GMimeObject *object, guint depth)
 
 /* Analyses @gmessage, adopting @problems (which a parser warning callback
  * may still append to while headers are decoded). */
+/* What identifies a message for idempotent import when it has no
+ * Message-ID: its header block as written and its decoded text, hashed;
+ * the same message from a file, an mbox or a maildir gives the same
+ * digest, and nothing needs serialising. */
+static char *
+message_digest (GMimeObject *object, const mg_message_t *message)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *headers = g_mime_header_list_to_string (g_mime_object_get_header_list (object), NULL);
+  guint i;
+
+  if (headers != NULL)
+    g_checksum_update (sum, (const guchar *) headers, -1);
+  for (i = 0; i < message->parts->len; i++)
+    {
+      const mg_text_part_t *part = g_ptr_array_index (message->parts, i);
+      g_checksum_update (sum, (const guchar *) "\0", 1);
+      g_checksum_update (sum, (const guchar *) part->text, (gssize) part->len);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
 static mg_message_t *
 message_build (GMimeMessage *gmessage, const char *source, GPtrArray *problems)
 {
@@ -923,6 +945,7 @@ message_build (GMimeMessage *gmessage, const char *source, GPtrArray *problems)
       walk_object (&walk, body, 1);
       g_string_free (walk.part_id, TRUE);
     }
+  message->digest = message_digest (object, message);
   return message;
 }
 
@@ -1068,6 +1091,21 @@ mg_message_parse_file (const char *path, GError **error)
  * keeps them), naming the message @source ("-" when NULL).  Errors as
  * mg_message_parse_file(): MG_ERROR_DATA for empty input or input with no
  * header. */
+/* mg_message_parse_stream: parses the message in @stream (not owned; read
+ * from its current position), naming it @source.  Used for a spooled
+ * message, so that GMime keeps large parts in the stream instead of
+ * copying them.  Errors as mg_message_parse_file() except that empty input
+ * and a missing header are the caller's to check first. */
+mg_message_t *
+mg_message_parse_stream (GMimeStream *stream, const char *source, GError **error)
+{
+  g_return_val_if_fail (GMIME_IS_STREAM (stream), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mg_gmime_init ();
+  return parse_stream (stream, source != NULL ? source : "-", -1, error);
+}
+
 mg_message_t *
 mg_message_parse_data (const char *data, gsize len, const char *source,
                        GError **error)
@@ -1127,6 +1165,7 @@ mg_message_free (mg_message_t *message)
   g_free (message->source);
   g_free (message->message_id);
   g_free (message->subject);
+  g_free (message->digest);
   g_free (message->from);
   if (message->date != NULL)
     g_date_time_unref (message->date);

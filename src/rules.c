@@ -4,22 +4,14 @@
  * patterns they use live in rulebook.c.  A rule whose configured severity
  * is "off", or that cannot apply to this message (no program, a reply, no
  * interview date), returns before touching any text, so its patterns are
- * never compiled.  History rules (followup-*, thank-you-duplicate,
- * reschedule-repeated and the ledger half of first-choice-duplicate) need
- * the ledger and are not run here.
+ * never compiled.  The rules that read the ledger are in
+ * rules-history.c.
  */
 #include "config.h"
 
 #include <string.h>
 
-#include "mg-rules.h"
-
-typedef struct {
-  const mg_analysis_t *analysis;
-  const mg_config_t *config;
-  GDateTime *at;
-  GPtrArray *findings;
-} judge_t;
+#include "rules-private.h"
 
 void
 mg_finding_free (mg_finding_t *finding)
@@ -39,6 +31,7 @@ mg_judgement_free (mg_judgement_t *judgement)
   if (judgement == NULL)
     return;
   g_ptr_array_unref (judgement->findings);
+  g_ptr_array_unref (judgement->overrides);
   g_free (judgement);
 }
 
@@ -48,16 +41,16 @@ mg_verdict_name (mg_severity_t verdict)
   return verdict == MG_SEVERITY_BLOCK ? "block" : verdict == MG_SEVERITY_WARN ? "warn" : "ok";
 }
 
-static gboolean
-enabled (const judge_t *j, mg_rule_id_t rule)
+gboolean
+judge_enabled (const judge_t *j, mg_rule_id_t rule)
 {
   return mg_config_severity (j->config, rule) != MG_SEVERITY_OFF;
 }
 
 /* Adds a finding.  @what says what is wrong; the rulebook's reason, what
  * to do instead, follows it.  @span may be NULL. */
-static void
-add_finding (judge_t *j, mg_rule_id_t rule, mg_severity_t severity,
+void
+judge_add_finding (judge_t *j, mg_rule_id_t rule, mg_severity_t severity,
              const mg_program_t *program, const mg_span_t *span, const char *what)
 {
   mg_finding_t *finding = g_new0 (mg_finding_t, 1);
@@ -77,17 +70,17 @@ add_finding (judge_t *j, mg_rule_id_t rule, mg_severity_t severity,
   g_ptr_array_add (j->findings, finding);
 }
 
-static void
-add (judge_t *j, mg_rule_id_t rule, const mg_program_t *program, const mg_span_t *span,
+void
+judge_add (judge_t *j, mg_rule_id_t rule, const mg_program_t *program, const mg_span_t *span,
      const char *what)
 {
-  add_finding (j, rule, mg_config_severity (j->config, rule), program, span, what);
+  judge_add_finding (j, rule, mg_config_severity (j->config, rule), program, span, what);
 }
 
 /* The program a message-level finding is about: the recipient program
  * when there is exactly one. */
-static const mg_program_t *
-only_program (const judge_t *j)
+const mg_program_t *
+judge_only_program (const judge_t *j)
 {
   GPtrArray *groups = j->analysis->groups;
 
@@ -117,8 +110,8 @@ program_list (GPtrArray *groups)
 
 /* The end of day @date in the local time zone: midnight starting the next
  * day. */
-static GDateTime *
-end_of_day (const GDate *date)
+GDateTime *
+judge_end_of_day (const GDate *date)
 {
   g_autoptr (GDateTime) start = g_date_time_new_local (g_date_get_year (date),
                                                       g_date_get_month (date),
@@ -133,12 +126,12 @@ after_day (GDateTime *at, const GDate *date)
 
   if (!g_date_valid (date))
     return FALSE;
-  end = end_of_day (date);
+  end = judge_end_of_day (date);
   return g_date_time_compare (at, end) >= 0;
 }
 
-static gboolean
-after_interview (GDateTime *at, const mg_program_t *program)
+gboolean
+judge_after_interview (GDateTime *at, const mg_program_t *program)
 {
   return program->has_interview && after_day (at, &program->interview);
 }
@@ -151,11 +144,11 @@ rule_multiple_programs (judge_t *j)
   g_autofree char *list = NULL;
   g_autofree char *what = NULL;
 
-  if (!enabled (j, MG_RULE_MULTIPLE_PROGRAMS) || j->analysis->groups->len < 2)
+  if (!judge_enabled (j, MG_RULE_MULTIPLE_PROGRAMS) || j->analysis->groups->len < 2)
     return;
   list = program_list (j->analysis->groups);
   what = g_strdup_printf ("This message goes to %u programs (%s)", j->analysis->groups->len, list);
-  add (j, MG_RULE_MULTIPLE_PROGRAMS, NULL, NULL, what);
+  judge_add (j, MG_RULE_MULTIPLE_PROGRAMS, NULL, NULL, what);
 }
 
 static void
@@ -164,13 +157,13 @@ rule_first_choice_duplicate (judge_t *j)
   g_autofree char *list = NULL;
   g_autofree char *what = NULL;
 
-  if (!enabled (j, MG_RULE_FIRST_CHOICE_DUPLICATE) || j->analysis->intent != MG_INTENT_FIRST
+  if (!judge_enabled (j, MG_RULE_FIRST_CHOICE_DUPLICATE) || j->analysis->intent != MG_INTENT_FIRST
       || j->analysis->groups->len < 2)
     return;
   list = program_list (j->analysis->groups);
   what = g_strdup_printf ("One message states #1 intent to %u programs (%s)",
                           j->analysis->groups->len, list);
-  add (j, MG_RULE_FIRST_CHOICE_DUPLICATE, NULL, &j->analysis->intent_span, what);
+  judge_add (j, MG_RULE_FIRST_CHOICE_DUPLICATE, NULL, &j->analysis->intent_span, what);
 }
 
 /* Calls @fn for every match of @set in the regions the ID and placeholder
@@ -286,7 +279,7 @@ rule_applicant_id (judge_t *j)
   id_scan_t scan = { 0 };
   mg_severity_t severity;
 
-  if (!enabled (j, MG_RULE_APPLICANT_ID_MISSING) && !enabled (j, MG_RULE_APPLICANT_ID_WRONG))
+  if (!judge_enabled (j, MG_RULE_APPLICANT_ID_MISSING) && !judge_enabled (j, MG_RULE_APPLICANT_ID_WRONG))
     return;
   each_match (j, MG_PHRASES_APPLICANT_ID, scan_labelled_id, &scan);
   if (!scan.own_id_seen && j->config->aamc_id != NULL)
@@ -294,13 +287,13 @@ rule_applicant_id (judge_t *j)
                     || own_id_present (&a->signature, j->config->aamc_id)
                     || own_id_present (&a->subject, j->config->aamc_id);
 
-  if (scan.wrong.region != NULL && enabled (j, MG_RULE_APPLICANT_ID_WRONG))
+  if (scan.wrong.region != NULL && judge_enabled (j, MG_RULE_APPLICANT_ID_WRONG))
     {
       g_autofree char *what = g_strdup_printf ("The AAMC ID %s in this message is not yours (%s)",
                                                scan.wrong_id, j->config->aamc_id);
-      add (j, MG_RULE_APPLICANT_ID_WRONG, only_program (j), &scan.wrong, what);
+      judge_add (j, MG_RULE_APPLICANT_ID_WRONG, judge_only_program (j), &scan.wrong, what);
     }
-  else if (!scan.own_id_seen && scan.wrong.region == NULL && enabled (j, MG_RULE_APPLICANT_ID_MISSING))
+  else if (!scan.own_id_seen && scan.wrong.region == NULL && judge_enabled (j, MG_RULE_APPLICANT_ID_MISSING))
     {
       /* SPEC 5: block on unsolicited mail, warn on a reply; a configured
        * severity replaces both */
@@ -308,7 +301,7 @@ rule_applicant_id (judge_t *j)
         severity = j->config->severity[MG_RULE_APPLICANT_ID_MISSING];
       else
         severity = a->is_reply ? MG_SEVERITY_WARN : MG_SEVERITY_BLOCK;
-      add_finding (j, MG_RULE_APPLICANT_ID_MISSING, severity, only_program (j), NULL,
+      judge_add_finding (j, MG_RULE_APPLICANT_ID_MISSING, severity, judge_only_program (j), NULL,
                    a->is_reply ? "This reply carries no AAMC ID"
                                : "This unsolicited message carries no AAMC ID");
     }
@@ -392,13 +385,13 @@ scan_placeholder (judge_t *j, const mg_region_t *region, GMatchInfo *info, gpoin
   g_match_info_fetch_pos (info, 0, &s, &e);
   span.start = s;
   span.end = e;
-  add (j, MG_RULE_PLACEHOLDER, only_program (j), &span, "Template text was left unfilled");
+  judge_add (j, MG_RULE_PLACEHOLDER, judge_only_program (j), &span, "Template text was left unfilled");
 }
 
 static void
 rule_placeholder (judge_t *j)
 {
-  if (!enabled (j, MG_RULE_PLACEHOLDER))
+  if (!judge_enabled (j, MG_RULE_PLACEHOLDER))
     return;
   each_match (j, MG_PHRASES_PLACEHOLDER, scan_placeholder, GINT_TO_POINTER (FALSE));
   each_match (j, MG_PHRASES_BRACKETED, scan_placeholder, GINT_TO_POINTER (TRUE));
@@ -411,10 +404,10 @@ phrase_rule (judge_t *j, mg_rule_id_t rule, mg_phrases_t set, const char *what)
 {
   mg_span_t span;
 
-  if (!enabled (j, rule))
+  if (!judge_enabled (j, rule))
     return;
   if (mg_find_phrase (&j->analysis->authored, mg_phrases (set), TRUE, &span))
-    add (j, rule, only_program (j), &span, what);
+    judge_add (j, rule, judge_only_program (j), &span, what);
 }
 
 /* Is @group's program, or every candidate of the ambiguous group, in the
@@ -439,7 +432,7 @@ rule_nrmp_commitment (judge_t *j)
   mg_span_t span;
   guint i;
 
-  if (!enabled (j, MG_RULE_NRMP_COMMITMENT))
+  if (!judge_enabled (j, MG_RULE_NRMP_COMMITMENT))
     return;
   if (a->trade_span.region != NULL)
     span = a->trade_span;
@@ -449,7 +442,7 @@ rule_nrmp_commitment (judge_t *j)
     {
       const mg_program_group_t *group = g_ptr_array_index (a->groups, i);
       if (group_in_match (group))
-        add (j, MG_RULE_NRMP_COMMITMENT, group->program, &span,
+        judge_add (j, MG_RULE_NRMP_COMMITMENT, group->program, &span,
              a->trade_span.region != NULL ? "This message offers to trade rank positions"
                                           : "This message promises a commitment outside the Match");
     }
@@ -461,7 +454,7 @@ rule_track_mismatch (judge_t *j)
   const mg_analysis_t *a = j->analysis;
   guint i;
 
-  if (!enabled (j, MG_RULE_TRACK_MISMATCH))
+  if (!judge_enabled (j, MG_RULE_TRACK_MISMATCH))
     return;
   for (i = 0; i < a->groups->len; i++)
     {
@@ -473,11 +466,11 @@ rule_track_mismatch (judge_t *j)
         continue;
       if (program->track == MG_TRACK_DR_ESIR
           && mg_find_phrase (&a->authored, mg_phrases (MG_PHRASES_TRACK_INTEGRATED), TRUE, &span))
-        add (j, MG_RULE_TRACK_MISMATCH, program, &span,
+        judge_add (j, MG_RULE_TRACK_MISMATCH, program, &span,
              "This message to a DR/ESIR program speaks of its integrated IR residency");
       else if (program->track == MG_TRACK_IR_INTEGRATED
                && mg_find_phrase (&a->authored, mg_phrases (MG_PHRASES_TRACK_ESIR), TRUE, &span))
-        add (j, MG_RULE_TRACK_MISMATCH, program, &span,
+        judge_add (j, MG_RULE_TRACK_MISMATCH, program, &span,
              "This message to an integrated IR program speaks of its ESIR track");
     }
 }
@@ -587,8 +580,8 @@ starts_with_title (const char *text, gsize len)
 
 /* The greeting at the start of the authored text: the span of the whole
  * greeting and of what follows the greeting word (the addressee). */
-static gboolean
-find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee)
+gboolean
+judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee)
 {
   const mg_region_t *text = &a->authored;
   g_autoptr (GMatchInfo) info = NULL;
@@ -679,9 +672,9 @@ rule_wrong_program (judge_t *j)
   gboolean has_greeting;
   guint i;
 
-  if (!enabled (j, MG_RULE_WRONG_PROGRAM))
+  if (!judge_enabled (j, MG_RULE_WRONG_PROGRAM))
     return;
-  has_greeting = find_greeting (a, &greeting, &addressee);
+  has_greeting = judge_find_greeting (a, &greeting, &addressee);
   for (i = 0; i < a->groups->len; i++)
     {
       const mg_program_group_t *group = g_ptr_array_index (a->groups, i);
@@ -706,7 +699,7 @@ rule_wrong_program (judge_t *j)
               self_named ? "This message to %s also names %s"
                          : "This message to %s names %s and not the program it goes to",
               group->program->id, other->program->id);
-          add_finding (j, MG_RULE_WRONG_PROGRAM,
+          judge_add_finding (j, MG_RULE_WRONG_PROGRAM,
                        self_named ? MIN (MG_SEVERITY_WARN, mg_config_severity (j->config, MG_RULE_WRONG_PROGRAM))
                                   : mg_config_severity (j->config, MG_RULE_WRONG_PROGRAM),
                        group->program, &span, what);
@@ -723,7 +716,7 @@ rule_wrong_program (judge_t *j)
                   "The greeting addresses %s of %s, not of %s",
                   contact->name ? contact->name : contact->address, elsewhere->id,
                   group->program->id);
-              add (j, MG_RULE_WRONG_PROGRAM, group->program, &greeting, what);
+              judge_add (j, MG_RULE_WRONG_PROGRAM, group->program, &greeting, what);
             }
         }
     }
@@ -735,7 +728,7 @@ rule_generic_message (judge_t *j)
   const mg_analysis_t *a = j->analysis;
   guint i;
 
-  if (!enabled (j, MG_RULE_GENERIC_MESSAGE) || a->is_reply)
+  if (!judge_enabled (j, MG_RULE_GENERIC_MESSAGE) || a->is_reply)
     return;
   for (i = 0; i < a->groups->len; i++)
     {
@@ -745,7 +738,7 @@ rule_generic_message (judge_t *j)
         {
           g_autofree char *what = g_strdup_printf ("This unsolicited message never names %s",
                                                    group->program->name);
-          add (j, MG_RULE_GENERIC_MESSAGE, group->program, NULL, what);
+          judge_add (j, MG_RULE_GENERIC_MESSAGE, group->program, NULL, what);
         }
     }
 }
@@ -759,7 +752,7 @@ rule_cc_faculty (judge_t *j)
   guint limit = (guint) j->config->policy.max_program_recipients;
   guint i;
 
-  if (!enabled (j, MG_RULE_CC_FACULTY))
+  if (!judge_enabled (j, MG_RULE_CC_FACULTY))
     return;
   for (i = 0; i < a->groups->len; i++)
     {
@@ -770,7 +763,7 @@ rule_cc_faculty (judge_t *j)
                                                    group->recipients->len,
                                                    group->program ? group->program->id : "one program",
                                                    limit);
-          add (j, MG_RULE_CC_FACULTY, group->program, NULL, what);
+          judge_add (j, MG_RULE_CC_FACULTY, group->program, NULL, what);
         }
     }
 }
@@ -781,7 +774,7 @@ rule_ambiguous_recipient (judge_t *j)
   const mg_analysis_t *a = j->analysis;
   guint i, k;
 
-  if (!enabled (j, MG_RULE_AMBIGUOUS_RECIPIENT))
+  if (!judge_enabled (j, MG_RULE_AMBIGUOUS_RECIPIENT))
     return;
   for (i = 0; i < a->groups->len; i++)
     {
@@ -798,7 +791,7 @@ rule_ambiguous_recipient (judge_t *j)
       for (k = 0; k < group->candidates->len; k++)
         g_string_append_printf (what, "%s%s", k ? " or " : "",
                                 ((const mg_program_t *) g_ptr_array_index (group->candidates, k))->id);
-      add (j, MG_RULE_AMBIGUOUS_RECIPIENT, NULL, NULL, what->str);
+      judge_add (j, MG_RULE_AMBIGUOUS_RECIPIENT, NULL, NULL, what->str);
     }
 }
 
@@ -825,7 +818,7 @@ rule_salutation (judge_t *j)
   g_autofree char *who = NULL;
   gboolean polite;
 
-  if (!enabled (j, MG_RULE_SALUTATION) || !find_greeting (a, &line, &addressee))
+  if (!judge_enabled (j, MG_RULE_SALUTATION) || !judge_find_greeting (a, &line, &addressee))
     return;
   who = g_strstrip (g_strndup (a->authored.norm->str + addressee.start,
                                addressee.end - addressee.start));
@@ -841,7 +834,7 @@ rule_salutation (judge_t *j)
       g_array_unref (mentions);
     }
   if (!polite)
-    add (j, MG_RULE_SALUTATION, only_program (j), &line, "The greeting has no title");
+    judge_add (j, MG_RULE_SALUTATION, judge_only_program (j), &line, "The greeting has no title");
 }
 
 static void
@@ -849,12 +842,12 @@ rule_subject_missing (judge_t *j)
 {
   const char *subject = j->analysis->message->subject;
 
-  if (!enabled (j, MG_RULE_SUBJECT_MISSING))
+  if (!judge_enabled (j, MG_RULE_SUBJECT_MISSING))
     return;
   if (subject == NULL)
-    add (j, MG_RULE_SUBJECT_MISSING, only_program (j), NULL, "This message has no Subject header");
+    judge_add (j, MG_RULE_SUBJECT_MISSING, judge_only_program (j), NULL, "This message has no Subject header");
   else if (*subject == '\0' || j->analysis->subject.norm->len == 0)
-    add (j, MG_RULE_SUBJECT_MISSING, only_program (j), NULL, "This message has an empty Subject");
+    judge_add (j, MG_RULE_SUBJECT_MISSING, judge_only_program (j), NULL, "This message has an empty Subject");
 }
 
 static void
@@ -864,14 +857,14 @@ rule_too_long (judge_t *j)
   guint words;
   g_autofree char *what = NULL;
 
-  if (!enabled (j, MG_RULE_TOO_LONG))
+  if (!judge_enabled (j, MG_RULE_TOO_LONG))
     return;
   words = mg_text_count_words (text->norm->str, text->norm->len);
   if (words <= (guint) j->config->policy.max_words)
     return;
   what = g_strdup_printf ("The authored text has %u words (limit %d)", words,
                           j->config->policy.max_words);
-  add (j, MG_RULE_TOO_LONG, only_program (j), NULL, what);
+  judge_add (j, MG_RULE_TOO_LONG, judge_only_program (j), NULL, what);
 }
 
 /* --- rules that need only the date --------------------------------------- */
@@ -882,7 +875,7 @@ rule_thank_you_late (judge_t *j)
   const mg_analysis_t *a = j->analysis;
   guint i;
 
-  if (!enabled (j, MG_RULE_THANK_YOU_LATE) || a->kind != MG_KIND_THANK_YOU)
+  if (!judge_enabled (j, MG_RULE_THANK_YOU_LATE) || a->kind != MG_KIND_THANK_YOU)
     return;
   for (i = 0; i < a->groups->len; i++)
     {
@@ -892,7 +885,7 @@ rule_thank_you_late (judge_t *j)
 
       if (program == NULL || !program->has_interview)
         continue;
-      end = end_of_day (&program->interview);
+      end = judge_end_of_day (&program->interview);
       deadline = g_date_time_add_hours (end, j->config->policy.thank_you_within_hours);
       if (g_date_time_compare (j->at, deadline) > 0)
         {
@@ -900,7 +893,7 @@ rule_thank_you_late (judge_t *j)
           g_autofree char *what = g_strdup_printf (
               "This thank-you note goes %ld hours after the end of the interview day at %s (limit %d)",
               (long) (late / G_TIME_SPAN_HOUR), program->id, j->config->policy.thank_you_within_hours);
-          add (j, MG_RULE_THANK_YOU_LATE, program, NULL, what);
+          judge_add (j, MG_RULE_THANK_YOU_LATE, program, NULL, what);
         }
     }
 }
@@ -911,16 +904,16 @@ rule_unwanted_contact (judge_t *j)
   const mg_analysis_t *a = j->analysis;
   guint i;
 
-  if (!enabled (j, MG_RULE_UNWANTED_CONTACT) || a->is_reply)
+  if (!judge_enabled (j, MG_RULE_UNWANTED_CONTACT) || a->is_reply)
     return;
   for (i = 0; i < a->groups->len; i++)
     {
       const mg_program_t *program = ((mg_program_group_t *) g_ptr_array_index (a->groups, i))->program;
-      if (program != NULL && !program->post_interview_contact && after_interview (j->at, program))
+      if (program != NULL && !program->post_interview_contact && judge_after_interview (j->at, program))
         {
           g_autofree char *what = g_strdup_printf (
               "%s asked applicants not to write after the interview", program->id);
-          add (j, MG_RULE_UNWANTED_CONTACT, program, NULL, what);
+          judge_add (j, MG_RULE_UNWANTED_CONTACT, program, NULL, what);
         }
     }
 }
@@ -932,14 +925,14 @@ rule_after_rank_deadline (judge_t *j)
   g_autofree char *what = NULL;
   char date[16];
 
-  if (!enabled (j, MG_RULE_AFTER_RANK_DEADLINE)
+  if (!judge_enabled (j, MG_RULE_AFTER_RANK_DEADLINE)
       || (a->kind != MG_KIND_INTENT && a->kind != MG_KIND_INTEREST && a->kind != MG_KIND_UPDATE)
       || !after_day (j->at, &j->config->rank_deadline))
     return;
   g_date_strftime (date, sizeof date, "%Y-%m-%d", &j->config->rank_deadline);
   what = g_strdup_printf ("This %s message goes after the rank list deadline (%s)",
                           mg_kind_name (a->kind), date);
-  add (j, MG_RULE_AFTER_RANK_DEADLINE, only_program (j),
+  judge_add (j, MG_RULE_AFTER_RANK_DEADLINE, judge_only_program (j),
        a->intent_span.region != NULL ? &a->intent_span : NULL, what);
 }
 
@@ -955,7 +948,7 @@ compare_findings (gconstpointer a, gconstpointer b)
 }
 
 mg_judgement_t *
-mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at)
+mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at, const GPtrArray *history)
 {
   static void (*const rules[]) (judge_t *) = {
     rule_first_choice_duplicate,
@@ -977,10 +970,11 @@ mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at)
     rule_too_long,
   };
   mg_judgement_t *judgement = g_new0 (mg_judgement_t, 1);
-  judge_t j = { analysis, analysis->config, at, NULL };
+  judge_t j = { analysis, analysis->config, at, history, NULL };
   gsize i;
 
   judgement->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_finding_free);
+  judgement->overrides = g_ptr_array_new_with_free_func (g_free);
   j.findings = judgement->findings;
   if (mg_analysis_is_program_mail (analysis))
     {
@@ -998,9 +992,20 @@ mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at)
                            "This message pleads or dramatises");
             }
         }
+      if (history != NULL)
+        judge_history (&j);
     }
 
   g_ptr_array_sort (judgement->findings, compare_findings);   /* stable: SPEC 5 order */
+  mg_judgement_update_verdict (judgement);
+  return judgement;
+}
+
+void
+mg_judgement_update_verdict (mg_judgement_t *judgement)
+{
+  guint i;
+
   judgement->verdict = MG_SEVERITY_OFF;
   for (i = 0; i < judgement->findings->len; i++)
     {
@@ -1008,5 +1013,44 @@ mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at)
       if (finding->severity >= MG_SEVERITY_WARN && finding->severity > judgement->verdict)
         judgement->verdict = finding->severity;
     }
-  return judgement;
+}
+
+static gboolean
+is_allowed (const mg_finding_t *finding, const char *const *allowed)
+{
+  const char *name = mg_rule_info (finding->rule)->name;
+  const char *const *item;
+
+  for (item = allowed; *item != NULL; item++)
+    {
+      g_auto (GStrv) names = g_strsplit_set (*item, ", \t", -1);
+      char **n;
+
+      for (n = names; *n != NULL; n++)
+        if (g_ascii_strcasecmp (*n, name) == 0
+            || (g_ascii_strcasecmp (*n, "warnings") == 0 && finding->severity == MG_SEVERITY_WARN))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+void
+mg_judgement_allow (mg_judgement_t *judgement, const char *const *allowed)
+{
+  guint i;
+
+  if (allowed == NULL)
+    return;
+  for (i = 0; i < judgement->findings->len; i++)
+    {
+      mg_finding_t *finding = g_ptr_array_index (judgement->findings, i);
+      const char *name = mg_rule_info (finding->rule)->name;
+
+      if (finding->severity < MG_SEVERITY_WARN || !is_allowed (finding, allowed))
+        continue;
+      finding->severity = MG_SEVERITY_INFO;
+      if (!g_ptr_array_find_with_equal_func (judgement->overrides, name, g_str_equal, NULL))
+        g_ptr_array_add (judgement->overrides, g_strdup (name));
+    }
+  mg_judgement_update_verdict (judgement);
 }

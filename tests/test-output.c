@@ -95,7 +95,7 @@ judge (case_t *c, const char *headers, const char *body, const char *envelope)
   if (c->message == NULL)
     fail_msg ("cannot parse the test message: %s", error->message);
   c->analysis = mg_analysis_new (c->message, config, (const char *const *) rcpts);
-  c->judgement = mg_rules_judge (c->analysis, at);
+  c->judgement = mg_rules_judge (c->analysis, at, NULL);
 }
 
 /* Re-runs the rules after the test changed the message or analysis. */
@@ -105,7 +105,7 @@ rejudge (case_t *c)
   g_autoptr (GDateTime) at = g_date_time_new_from_iso8601 (EARLY, NULL);
 
   g_clear_pointer (&c->judgement, mg_judgement_free);
-  c->judgement = mg_rules_judge (c->analysis, at);
+  c->judgement = mg_rules_judge (c->analysis, at, NULL);
 }
 
 /* Everything mg_output_judgement() writes for @c. */

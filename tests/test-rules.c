@@ -213,7 +213,7 @@ judge_row (const rule_row_t *row, mg_message_t **message_out, mg_analysis_t **an
 
   if (at == NULL)
     fail_msg ("bad time %s", row->at);
-  judgement = mg_rules_judge (analysis, at);
+  judgement = mg_rules_judge (analysis, at, NULL);
   *message_out = message;
   *analysis_out = analysis;
   return judgement;

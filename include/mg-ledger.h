@@ -1,0 +1,104 @@
+/* mg-ledger.h - what was already sent (SPEC 7): a SQLite file that keeps,
+ * per program message, what the history rules need and never the body.
+ *
+ * A send is one write transaction: mg_ledger_begin() takes the write lock
+ * (BEGIN IMMEDIATE, waiting up to the busy timeout), the caller reads the
+ * history, judges, inserts its entry, and commits; so two concurrent sends
+ * of #1 intent to two programs are serialised and cannot both pass.
+ */
+#ifndef MG_LEDGER_H
+#define MG_LEDGER_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MG_STATUS_PENDING,
+  MG_STATUS_SENT,
+  MG_STATUS_FAILED,
+  MG_STATUS_IMPORTED,
+  MG_STATUS_REFUSED,
+} mg_status_t;
+
+/* One ledger entry.  Strings are owned by the entry; string vectors are
+ * NULL-terminated (never NULL themselves: empty means { NULL }). */
+typedef struct {
+  gint64 id;               /* row id; 0 before insertion */
+  gint64 time;             /* Unix seconds, UTC: when it was sent (imported: its Date) */
+  char *message_id;        /* without angle brackets, or NULL */
+  char *digest;            /* hex SHA-256 of the message bytes as written */
+  char *subject;           /* decoded, or NULL */
+  char *kind;              /* mg_kind_name(): "update", "thank-you", ... */
+  char *intent;            /* mg_intent_name(): "none", "interest", "strong", "first" */
+  gboolean is_reply;       /* SPEC 4a reply; unsolicited when FALSE */
+  char **programs;         /* program ids the message went to (the ambiguous group is not listed) */
+  char **recipients;       /* lower-case addresses */
+  GBytes *fingerprint;     /* mg-fingerprint.h: similarity fingerprint of the authored text, or NULL */
+  char *confirm_key;       /* hex digest of recipients + Subject + authored text (SPEC 6 confirm), or NULL */
+  mg_status_t status;
+  char **findings;         /* rule ids of its findings */
+  char **overrides;        /* rule ids released by overrides */
+} mg_entry_t;
+
+mg_entry_t *mg_entry_new (void);
+void mg_entry_free (mg_entry_t *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_entry_t, mg_entry_free)
+
+/* TRUE when the entry counts as mail the program received or will
+ * receive: sent, pending or imported (never failed or refused). */
+gboolean mg_entry_counts (const mg_entry_t *entry);
+
+/* TRUE when @entry went to @program_id. */
+gboolean mg_entry_has_program (const mg_entry_t *entry, const char *program_id);
+
+const char *mg_status_name (mg_status_t status);
+
+typedef struct mg_ledger mg_ledger_t;
+
+/* Opens the ledger at @path.
+ *
+ * Writable: creates the missing directories (mode 0700) and the file
+ * (mode 0600), creates or migrates the schema.  Read-only (check): a
+ * missing file is an empty ledger and nothing is created; the file is
+ * opened with SQLITE_OPEN_READONLY and never changed.
+ *
+ * Both refuse a file (or its directory) owned by another user or writable
+ * by group or others.  Errors are MG_ERROR_TEMPFAIL with a one-line
+ * message naming the file: busy past @busy_timeout_ms, unreadable, not a
+ * SQLite database or a ledger of a newer schema ("corrupt" files are
+ * never modified), unsafe permissions. */
+mg_ledger_t *mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms,
+                             GError **error);
+void mg_ledger_close (mg_ledger_t *ledger);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_ledger_t, mg_ledger_close)
+
+const char *mg_ledger_path (const mg_ledger_t *ledger);
+
+/* BEGIN IMMEDIATE: waits for the write lock up to the busy timeout, then
+ * fails with MG_ERROR_TEMPFAIL ("ledger 'PATH' is busy ..."). */
+gboolean mg_ledger_begin (mg_ledger_t *ledger, GError **error);
+gboolean mg_ledger_commit (mg_ledger_t *ledger, GError **error);
+/* Safe to call when no transaction is open. */
+void mg_ledger_rollback (mg_ledger_t *ledger);
+
+/* Every entry, oldest first (by time, then id).  mg_entry_t*, owned by
+ * the array. */
+GPtrArray *mg_ledger_entries (mg_ledger_t *ledger, GError **error);
+
+/* Inserts @entry and sets entry->id. */
+gboolean mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error);
+
+/* Changes the status of entry @id (pending -> sent/failed).  Runs in its
+ * own short transaction when none is open. */
+gboolean mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t status,
+                               GError **error);
+
+/* Import idempotence: TRUE when an entry with this Message-ID (when not
+ * NULL) or else this digest is already recorded. */
+gboolean mg_ledger_contains (mg_ledger_t *ledger, const char *message_id, const char *digest,
+                             gboolean *found, GError **error);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,342 @@
+/* cmd-sendmail.c - sendmail mode (SPEC 2, 6, 7): what mutt, neomutt or
+ * msmtp users run for every message they send.
+ *
+ * The order matters: the message is read whole before anything else, so
+ * that no error can leave it half-consumed; the history check and the
+ * ledger entry are one write transaction, so that concurrent sends are
+ * judged one after the other; the entry is `pending` while the relay
+ * runs and becomes `sent` or `failed` after.  A refusal exits 77 with
+ * every finding on stderr (mutt shows it in its "Output of the delivery
+ * process" pager) and the message stays in the mail client.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "commands.h"
+#include "mg-analysis.h"
+#include "mg-common.h"
+#include "mg-ledger.h"
+#include "mg-output.h"
+#include "mg-record.h"
+#include "mg-relay.h"
+#include "mg-rules.h"
+#include "mg-sendargs.h"
+#include "mg-spool.h"
+
+typedef struct {
+  mg_common_options_t common;   /* --config, --ledger (before the sendmail options) */
+  GPtrArray *allow;             /* --allow, $MATCHGUARD_ALLOW, X-Matchguard-Override */
+  GPtrArray *args;              /* the arguments for the relay, in order */
+  const mg_config_t *config;
+} send_t;
+
+/* matchguard's own options may precede the sendmail ones ("matchguard
+ * --config F -oi -- rcpt", as a muttrc may set it); they are taken out so
+ * that the relay never sees them. */
+static gboolean
+take_own_options (send_t *send, int argc, char **argv)
+{
+  int i;
+
+  for (i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      char **target = NULL;
+      const char *value = NULL;
+      const char *const names[] = { "--config", "--ledger", "--allow" };
+      gsize n, k;
+
+      for (k = 0; k < G_N_ELEMENTS (names) && value == NULL; k++)
+        {
+          n = strlen (names[k]);
+          if (strncmp (arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '='))
+            continue;
+          if (arg[n] == '=')
+            value = arg + n + 1;
+          else if (i + 1 < argc)
+            value = argv[++i];
+          else
+            {
+              mg_print_error ("%s needs a value", names[k]);
+              return FALSE;
+            }
+          if (k == 0)
+            target = &send->common.config_path;
+          else if (k == 1)
+            target = &send->common.ledger_path;
+          else
+            g_ptr_array_add (send->allow, g_strdup (value));
+        }
+      if (target != NULL)
+        {
+          g_free (*target);
+          *target = g_strdup (value);
+        }
+      else if (value == NULL)
+        g_ptr_array_add (send->args, g_strdup (arg));
+    }
+  return TRUE;
+}
+
+/* The same message refused within the confirmation window (SPEC 6). */
+static gboolean
+confirms_earlier_refusal (const send_t *send, const GPtrArray *history, const char *key, gint64 now)
+{
+  gint64 window = (gint64) send->config->policy.confirm_window_minutes * 60;
+  guint i;
+
+  for (i = history->len; i-- > 0;)
+    {
+      const mg_entry_t *entry = g_ptr_array_index (history, i);
+      if (entry->status == MG_STATUS_REFUSED && g_strcmp0 (entry->confirm_key, key) == 0
+          && now - entry->time <= window && now >= entry->time)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+print_findings (const mg_analysis_t *analysis, const mg_judgement_t *judgement)
+{
+  mg_output_judgement (stderr, MG_FORMAT_TEXT, FALSE, analysis, judgement);
+}
+
+/* Names the rule ids of the findings @judgement holds at @severity or
+ * above, for the override hint. */
+static char *
+rules_at (const mg_judgement_t *judgement, mg_severity_t severity)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < judgement->findings->len; i++)
+    {
+      const mg_finding_t *f = g_ptr_array_index (judgement->findings, i);
+      const char *name = mg_rule_info (f->rule)->name;
+      if (f->severity >= severity && !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+        g_ptr_array_add (names, (gpointer) name);
+    }
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+static void
+explain_refusal (const send_t *send, const mg_analysis_t *analysis,
+                 const mg_judgement_t *judgement, gboolean awaiting_confirmation)
+{
+  print_findings (analysis, judgement);
+  if (awaiting_confirmation)
+    fprintf (stderr,
+             "matchguard: NOT SENT YET. Read the warnings above; to send it anyway, send the same\n"
+             "message again unchanged within %d minutes to confirm. Otherwise edit it first.\n",
+             send->config->policy.confirm_window_minutes);
+  else
+    {
+      g_autofree char *blocking = rules_at (judgement, MG_SEVERITY_WARN);
+      fprintf (stderr,
+               "matchguard: NOT SENT. Fix the message and send it again. If you are sure it is right,\n"
+               "add the header \"X-Matchguard-Override: %s\" to release these rules.\n", blocking);
+    }
+}
+
+/* Runs the relay on the spooled message; the exit status of matchguard. */
+static int
+relay (const send_t *send, mg_spool_t *spool, gboolean strip_override)
+{
+  g_autoptr (GError) error = NULL;
+  int status = mg_relay_run ((const char *const *) send->config->relay_argv,
+                             (const char *const *) send->args->pdata, spool, strip_override, &error);
+
+  if (status < 0)
+    {
+      mg_print_error ("%s", error->message);
+      return mg_error_exit_code (error);
+    }
+  return status;
+}
+
+/* Judges program mail inside one ledger transaction and relays it or
+ * refuses it.  Returns the exit status. */
+static int
+send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysis)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = mg_ledger_file (&send->common, send->config);
+  g_autoptr (mg_ledger_t) ledger = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (mg_judgement_t) judgement = NULL;
+  g_autoptr (mg_entry_t) entry = NULL;
+  gboolean refuse = FALSE, confirm = FALSE;
+  int status;
+
+  g_ptr_array_add (send->allow, NULL);
+  ledger = mg_ledger_open (path, TRUE, send->config->busy_timeout_ms, &error);
+  if (ledger == NULL || !mg_ledger_begin (ledger, &error)
+      || (history = mg_ledger_entries (ledger, &error)) == NULL)
+    goto ledger_error;
+
+  judgement = mg_rules_judge (analysis, now, history);
+  mg_judgement_allow (judgement, (const char *const *) send->allow->pdata);
+  if (judgement->verdict == MG_SEVERITY_BLOCK)
+    refuse = TRUE;
+  else if (judgement->verdict == MG_SEVERITY_WARN)
+    {
+      switch (send->config->policy.warnings)
+        {
+        case MG_WARNINGS_BLOCK:
+          refuse = TRUE;
+          break;
+        case MG_WARNINGS_CONFIRM:
+          {
+            g_autofree char *key = mg_record_confirm_key (analysis);
+            confirm = refuse = !confirms_earlier_refusal (send, history, key,
+                                                          g_date_time_to_unix (now));
+          }
+          break;
+        default:
+          break;
+        }
+    }
+
+  entry = mg_record_entry (analysis, judgement, now, refuse ? MG_STATUS_REFUSED : MG_STATUS_PENDING);
+  if (!mg_ledger_insert (ledger, entry, &error) || !mg_ledger_commit (ledger, &error))
+    goto ledger_error;
+
+  if (refuse)
+    {
+      explain_refusal (send, analysis, judgement, confirm);
+      return EX_NOPERM;
+    }
+  if (judgement->findings->len > 0)
+    print_findings (analysis, judgement);
+
+  status = relay (send, spool, TRUE);
+  if (!mg_ledger_set_status (ledger, entry->id, status == EX_OK ? MG_STATUS_SENT : MG_STATUS_FAILED,
+                             &error))
+    {
+      /* the message went (or not) already; say so, but keep the relay's status */
+      mg_print_error ("%s (the relay's status was %d)", error->message, status);
+    }
+  return status;
+
+ledger_error:
+  mg_ledger_rollback (ledger);
+  mg_print_error ("%s; the message was not sent", error->message);
+  return mg_error_exit_code (error);
+}
+
+int
+mg_cmd_sendmail (int argc, char **argv)
+{
+  send_t send = { 0 };
+  g_autoptr (mg_sendargs_t) sendargs = NULL;
+  g_autoptr (mg_spool_t) spool = NULL;
+  g_autoptr (mg_config_t) config = NULL;
+  g_autoptr (mg_message_t) message = NULL;
+  g_autoptr (mg_analysis_t) analysis = NULL;
+  g_autoptr (GPtrArray) envelope = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *env_allow = g_getenv ("MATCHGUARD_ALLOW");
+  int status;
+  guint i;
+
+  send.allow = g_ptr_array_new_with_free_func (g_free);
+  send.args = g_ptr_array_new_with_free_func (g_free);
+  if (!take_own_options (&send, argc, argv))
+    {
+      status = EX_USAGE;
+      goto out;
+    }
+  if (env_allow != NULL && *env_allow != '\0')
+    g_ptr_array_add (send.allow, g_strdup (env_allow));
+
+  sendargs = mg_sendargs_parse (send.args->len, (const char *const *) send.args->pdata, &error);
+  if (sendargs == NULL)
+    goto fail;
+
+  if (mg_sendargs_is_passthrough (sendargs))
+    {
+      /* -bp, -bs, ...: not a message; the relay answers */
+      config = mg_load_config (&send.common);
+      if (config == NULL)
+        {
+          status = EX_CONFIG;
+          goto out;
+        }
+      send.config = config;
+      g_ptr_array_add (send.args, NULL);
+      status = mg_relay_passthrough ((const char *const *) config->relay_argv,
+                                     (const char *const *) send.args->pdata, &error);
+      if (status < 0)
+        goto fail;
+      goto out;
+    }
+
+  spool = mg_spool_read (0, &error);
+  if (spool == NULL || !mg_spool_check (spool, &error))
+    goto fail;
+
+  config = mg_load_config (&send.common);
+  if (config == NULL)
+    {
+      status = EX_CONFIG;
+      goto out;
+    }
+  send.config = config;
+  if (config->relay_argv == NULL)
+    {
+      mg_print_error ("%s: no [relay] command: name the program that really sends mail, "
+                      "e.g. command = /usr/bin/msmtp", config->path);
+      status = EX_CONFIG;
+      goto out;
+    }
+  if (config->aamc_id_in_keyring)
+    {
+      mg_print_error ("%s: aamc_id = keyring: reading the ID from the keyring is not available "
+                      "in this version yet; put your 8-digit AAMC ID in [applicant] aamc_id",
+                      config->path);
+      status = EX_CONFIG;
+      goto out;
+    }
+
+  message = mg_message_parse_stream (mg_spool_stream (spool), "standard input", &error);
+  if (message == NULL)
+    goto fail;
+
+  for (i = 0; i < mg_sendargs_recipients (sendargs)->len; i++)
+    g_ptr_array_add (envelope, g_ptr_array_index (mg_sendargs_recipients (sendargs), i));
+  if (mg_sendargs_extract_recipients (sendargs))
+    for (i = 0; i < message->recipients->len; i++)
+      g_ptr_array_add (envelope, g_ptr_array_index (message->recipients, i));
+  if (envelope->len == 0)
+    {
+      mg_print_error ("no recipients: name them as arguments, or use -t to read To, Cc and Bcc");
+      status = EX_USAGE;
+      goto out;
+    }
+  g_ptr_array_add (envelope, NULL);
+  analysis = mg_analysis_new (message, config, (const char *const *) envelope->pdata);
+
+  for (i = 0; i < mg_spool_overrides (spool)->len; i++)
+    g_ptr_array_add (send.allow, g_strdup (g_ptr_array_index (mg_spool_overrides (spool), i)));
+
+  g_ptr_array_add (send.args, NULL);
+  if (mg_analysis_is_program_mail (analysis))
+    status = send_program_mail (&send, spool, analysis);
+  else
+    status = relay (&send, spool, TRUE);   /* not residency mail: not recorded */
+  goto out;
+
+fail:
+  mg_print_error ("%s", error->message);
+  status = mg_error_exit_code (error);
+out:
+  g_ptr_array_unref (send.allow);
+  g_ptr_array_unref (send.args);
+  mg_common_options_clear (&send.common);
+  return status;
+}

@@ -1,0 +1,144 @@
+/* sources.c - walking the messages of a file, "-", an mbox or a maildir
+ * (mg-sources.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "mg-common.h"
+#include "mg-sources.h"
+
+typedef struct {
+  mg_source_message_fn on_message;
+  mg_source_error_fn on_error;
+  gpointer data;
+} walk_t;
+
+/* An mbox: every message in it, named FILE#N. */
+static void
+read_mbox (walk_t *walk, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = NULL;
+  g_autoptr (GMimeParser) parser = NULL;
+  int fd = g_open (path, O_RDONLY, 0);
+  guint n = 0;
+
+  if (fd < 0)
+    {
+      g_set_error (&error, MG_ERROR, MG_ERROR_NOINPUT, "cannot read '%s': %s", path, g_strerror (errno));
+      walk->on_error (error, walk->data);
+      return;
+    }
+  stream = g_mime_stream_fs_new (fd);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
+  while (!g_mime_parser_eos (parser))
+    {
+      g_autofree char *source = g_strdup_printf ("%s#%u", path, n + 1);
+      g_autoptr (mg_message_t) message = mg_message_parse_next (parser, source, NULL);
+
+      if (message == NULL)
+        break;
+      n++;
+      walk->on_message (g_steal_pointer (&message), walk->data);
+    }
+  if (n == 0)
+    {
+      g_set_error (&error, MG_ERROR, MG_ERROR_DATA, "'%s' holds no message", path);
+      walk->on_error (error, walk->data);
+    }
+}
+
+static void read_source (walk_t *walk, const char *path);
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* A maildir: the messages in cur/ and new/, in name order (delivery time
+ * for maildir names). */
+static void
+read_maildir (walk_t *walk, const char *path)
+{
+  static const char *const subdirs[] = { "cur", "new" };
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir_path = g_build_filename (path, subdirs[i], NULL);
+      g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (name[0] != '.')
+          g_ptr_array_add (files, g_build_filename (dir_path, name, NULL));
+    }
+  g_ptr_array_sort (files, compare_names);
+  for (i = 0; i < files->len; i++)
+    read_source (walk, g_ptr_array_index (files, i));
+}
+
+static gboolean
+is_mbox (const char *path)
+{
+  char head[5] = { 0 };
+  FILE *f = fopen (path, "rb");
+  gboolean mbox;
+
+  if (f == NULL)
+    return FALSE;
+  mbox = fread (head, 1, 5, f) == 5 && memcmp (head, "From ", 5) == 0;
+  fclose (f);
+  return mbox;
+}
+
+static void
+read_source (walk_t *walk, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (mg_message_t) message = NULL;
+
+  if (strcmp (path, "-") != 0 && g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *cur = g_build_filename (path, "cur", NULL);
+      g_autofree char *new_dir = g_build_filename (path, "new", NULL);
+
+      if (g_file_test (cur, G_FILE_TEST_IS_DIR) || g_file_test (new_dir, G_FILE_TEST_IS_DIR))
+        read_maildir (walk, path);
+      else
+        {
+          g_set_error (&error, MG_ERROR, MG_ERROR_NOINPUT,
+                       "'%s' is a directory, not a message, mbox or maildir", path);
+          walk->on_error (error, walk->data);
+        }
+      return;
+    }
+  if (strcmp (path, "-") != 0 && is_mbox (path))
+    {
+      read_mbox (walk, path);
+      return;
+    }
+  message = mg_message_parse_file (path, &error);
+  if (message == NULL)
+    walk->on_error (error, walk->data);
+  else
+    walk->on_message (g_steal_pointer (&message), walk->data);
+}
+
+void
+mg_sources_read (const char *path, mg_source_message_fn on_message,
+                 mg_source_error_fn on_error, gpointer user_data)
+{
+  walk_t walk = { on_message, on_error, user_data };
+
+  g_return_if_fail (path != NULL && on_message != NULL && on_error != NULL);
+  mg_gmime_init ();
+  read_source (&walk, path);
+}
