@@ -1,12 +1,15 @@
 #!/bin/sh
-# Installs what matchguard needs to build and test on Debian, if missing.
+# Installs what matchguard needs to build and test on Debian, if missing
+# (the end-to-end tests, tests/e2e.sh, run neomutt, mutt and msmtp against
+# an SMTP server written with python3-aiosmtpd).
 # Uses sudo when not run as root.  Safe to run again: it installs only
 # packages that are not installed yet.
 set -eu
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libsecret-1-dev
-libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind"
+libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind
+neomutt mutt msmtp python3-aiosmtpd"
 
 missing=""
 for p in $PACKAGES; do
