@@ -52,7 +52,11 @@ gboolean mg_entry_counts (const mg_entry_t *entry);
 /* TRUE when @entry went to @program_id. */
 gboolean mg_entry_has_program (const mg_entry_t *entry, const char *program_id);
 
+/* "pending", "sent", "failed", "imported" or "refused" (static). */
 const char *mg_status_name (mg_status_t status);
+
+/* Sets *@status from its mg_status_name(); FALSE for any other @name. */
+gboolean mg_status_from_name (const char *name, mg_status_t *status);
 
 typedef struct mg_ledger mg_ledger_t;
 
@@ -83,10 +87,11 @@ gboolean mg_ledger_commit (mg_ledger_t *ledger, GError **error);
 void mg_ledger_rollback (mg_ledger_t *ledger);
 
 /* Every entry, oldest first (by time, then id).  mg_entry_t*, owned by
- * the array. */
+ * the array; empty for a read-only ledger whose file does not exist. */
 GPtrArray *mg_ledger_entries (mg_ledger_t *ledger, GError **error);
 
-/* Inserts @entry and sets entry->id. */
+/* Inserts @entry and sets entry->id.  Runs in its own short transaction
+ * when none is open.  MG_ERROR_INTERNAL on a ledger opened read-only. */
 gboolean mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error);
 
 /* Changes the status of entry @id (pending -> sent/failed).  Runs in its
@@ -94,8 +99,9 @@ gboolean mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **erro
 gboolean mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t status,
                                GError **error);
 
-/* Import idempotence: TRUE when an entry with this Message-ID (when not
- * NULL) or else this digest is already recorded. */
+/* Import idempotence: sets *@found to TRUE when an entry (of any status)
+ * with this Message-ID (when not NULL) or else this digest is already
+ * recorded.  Returns FALSE only on a read error. */
 gboolean mg_ledger_contains (mg_ledger_t *ledger, const char *message_id, const char *digest,
                              gboolean *found, GError **error);
 

@@ -1,0 +1,187 @@
+/* fingerprint.c - word 3-gram fingerprints and their Jaccard similarity
+ * (SPEC 4a "Similar text").
+ *
+ * Design notes.
+ *
+ * - The hash is FNV-1a (32 bits), written out here, not g_str_hash(): the
+ *   fingerprint is stored in the ledger and must not change with the GLib
+ *   version.  tests/test-fingerprint.c pins known values.
+ * - Words are the SPEC's "runs of letters or digits" (as
+ *   mg_text_count_words() counts them), lower-cased character by
+ *   character with g_unichar_tolower(); the input is normally the
+ *   normalised authored text, already lower-case.
+ * - With 32-bit hashes two different shingles collide with probability
+ *   about n^2 / 2^33 for n shingles: negligible for mail-sized texts, and
+ *   a collision can only raise the similarity by one shingle.
+ * - The stored form is the sorted set, so the similarity is one merge.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg-fingerprint.h"
+
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+#define SHINGLE_WORDS 3
+
+static guint32
+fnv1a (guint32 hash, const char *data, gsize len)
+{
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    {
+      hash ^= (guchar) data[i];
+      hash *= FNV_PRIME;
+    }
+  return hash;
+}
+
+/* Splits @text into lower-cased words.  Returns a GPtrArray of char*,
+ * owning them. */
+static GPtrArray *
+split_words (const char *text)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) word = g_string_new (NULL);
+  const char *p = text, *stop = text + strlen (text);
+
+  while (p < stop)
+    {
+      gunichar c = g_utf8_get_char_validated (p, stop - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          p++;  /* an invalid byte ends a word */
+          c = ' ';
+        }
+      else
+        p = g_utf8_next_char (p);
+
+      if (g_unichar_isalnum (c))
+        g_string_append_unichar (word, g_unichar_tolower (c));
+      else if (word->len > 0)
+        {
+          g_ptr_array_add (words, g_strndup (word->str, word->len));
+          g_string_truncate (word, 0);
+        }
+    }
+  if (word->len > 0)
+    g_ptr_array_add (words, g_strndup (word->str, word->len));
+  return words;
+}
+
+/* The hash of @n words starting at @first, joined by single spaces. */
+static guint32
+shingle_hash (GPtrArray *words, guint first, guint n)
+{
+  guint32 hash = FNV_OFFSET;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      const char *word = g_ptr_array_index (words, first + i);
+      if (i > 0)
+        hash = fnv1a (hash, " ", 1);
+      hash = fnv1a (hash, word, strlen (word));
+    }
+  return hash;
+}
+
+static int
+compare_hashes (const void *a, const void *b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  return x < y ? -1 : x > y;
+}
+
+GBytes *
+mg_fingerprint_new (const char *text)
+{
+  g_autoptr (GPtrArray) words = NULL;
+  guint32 *hashes;
+  guint n, count, i, kept;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  words = split_words (text);
+  if (words->len == 0)
+    return g_bytes_new (NULL, 0);
+
+  n = MIN (words->len, SHINGLE_WORDS);
+  count = words->len - n + 1;
+  hashes = g_new (guint32, count);
+  for (i = 0; i < count; i++)
+    hashes[i] = shingle_hash (words, i, n);
+
+  qsort (hashes, count, sizeof *hashes, compare_hashes);
+  for (i = 0, kept = 0; i < count; i++)
+    if (kept == 0 || hashes[kept - 1] != hashes[i])
+      hashes[kept++] = hashes[i];
+  for (i = 0; i < kept; i++)
+    hashes[i] = GUINT32_TO_LE (hashes[i]);
+
+  return g_bytes_new_take (hashes, (gsize) kept * sizeof *hashes);
+}
+
+/* The @i-th hash of a stored fingerprint. */
+static guint32
+hash_at (const guchar *data, gsize i)
+{
+  const guchar *p = data + i * 4;
+  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+/* Counts the hashes @a and @b share and the size of their union. */
+static void
+count_overlap (GBytes *a, GBytes *b, gsize *shared, gsize *all)
+{
+  const guchar *da, *db;
+  gsize na, nb, i = 0, j = 0;
+
+  da = g_bytes_get_data (a, &na);
+  db = g_bytes_get_data (b, &nb);
+  na /= 4;  /* a truncated last hash (a damaged ledger) is ignored */
+  nb /= 4;
+  *shared = 0;
+  while (i < na && j < nb)
+    {
+      guint32 x = hash_at (da, i), y = hash_at (db, j);
+      if (x == y)
+        {
+          ++*shared;
+          i++;
+          j++;
+        }
+      else if (x < y)
+        i++;
+      else
+        j++;
+    }
+  *all = na + nb - *shared;
+}
+
+double
+mg_fingerprint_similarity (GBytes *a, GBytes *b)
+{
+  gsize shared, all;
+
+  if (a == NULL || b == NULL)
+    return 0.0;
+  count_overlap (a, b, &shared, &all);
+  return all == 0 ? 0.0 : (double) shared / (double) all;
+}
+
+gboolean
+mg_fingerprint_similar (GBytes *a, GBytes *b)
+{
+  gsize shared, all;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  count_overlap (a, b, &shared, &all);
+  /* shared / all >= 9/10, in integers: exactly 90% counts */
+  return all > 0 && shared * 10 >= all * 9;
+}

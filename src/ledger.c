@@ -1,0 +1,951 @@
+/* ledger.c - what was already sent (SPEC 7), in a SQLite file.
+ *
+ * Design notes.
+ *
+ * - Schema (version 1).  One table, one row per program message:
+ *
+ *     entries (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,
+ *              message_id TEXT, digest TEXT, subject TEXT, kind TEXT,
+ *              intent TEXT, is_reply INTEGER NOT NULL,
+ *              programs TEXT NOT NULL, recipients TEXT NOT NULL,
+ *              fingerprint BLOB, confirm_key TEXT, status TEXT NOT NULL,
+ *              findings TEXT NOT NULL, overrides TEXT NOT NULL)
+ *
+ *   with indexes on message_id and digest (import idempotence) and on
+ *   (time, id) (the order every reader wants).  The four lists (program
+ *   ids, recipient addresses, finding and override rule ids) are JSON
+ *   arrays of strings: the rules always read whole entries, never query
+ *   by program, so a side table would only add joins; JSON keeps any
+ *   character and stays readable with the sqlite3 shell.  The status is
+ *   its name (mg_status_name()).  The fingerprint is mg-fingerprint.h's
+ *   byte string; NULL when the entry has none.  Nothing else is kept, in
+ *   particular never the message body.
+ *
+ * - Versions.  PRAGMA application_id marks the file as a matchguard
+ *   ledger and PRAGMA user_version is its schema version.  migrations[i]
+ *   takes version i to i + 1; a writable open applies the missing steps
+ *   and sets user_version in one BEGIN IMMEDIATE transaction, re-reading
+ *   the version inside it (another process may have migrated meanwhile).
+ *   A newer version than this program knows is refused, never touched.
+ *
+ * - Nothing is written before the file is known to be a ledger: sqlite3
+ *   opens any file, and garbage shows only at the first read.  So the
+ *   open first checks the 16-byte SQLite magic itself (SQLite would roll
+ *   a stray PATH-journal into any file on its first read), then reads the
+ *   header (application_id, user_version, the number of schema objects)
+ *   in one statement, and a file that is not a SQLite database, is
+ *   corrupt, is another program's database or is of a newer schema is
+ *   reported and left byte for byte as it was.  A read-only open of a
+ *   ledger left with a hot journal by a crashed writer is refused (it
+ *   cannot roll back); the next writable open recovers it.
+ *
+ * - Journal mode DELETE (SQLite's default), synchronous FULL.  Every
+ *   writer takes the write lock with BEGIN IMMEDIATE, so writers queue
+ *   on the busy timeout instead of deadlocking; `check` opens with
+ *   SQLITE_OPEN_READONLY and reads under a shared lock.  WAL would let
+ *   readers run during a commit, but a read-only connection to a WAL
+ *   file needs the -shm file to exist or be creatable, i.e. it writes
+ *   beside the ledger; commits are rare and short here, so DELETE wins.
+ *   The ledger never changes the journal mode of an existing file.
+ *
+ * - Permissions: the directory is created with mode 0700 and the file
+ *   with 0600 (set with fchmod, whatever the umask; SQLite gives its
+ *   -journal file the mode of the database).  A file or directory that
+ *   belongs to another user or is writable by group or others is refused.
+ *
+ * - Every failure the user can meet is MG_ERROR_TEMPFAIL (sendmail mode
+ *   must not lose the message: the MUA keeps it and the user retries);
+ *   misuse by the caller (a write on a read-only ledger, a nested BEGIN)
+ *   is MG_ERROR_INTERNAL.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "mg-common.h"
+#include "mg-ledger.h"
+
+/* The first 16 bytes of every SQLite 3 database file. */
+#define SQLITE_MAGIC "SQLite format 3"
+
+/* "MGLD" */
+#define LEDGER_APPLICATION_ID 0x4d474c44
+
+/* migrations[i] takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+  /* 0 -> 1 */
+  "PRAGMA application_id = 1296518212;"  /* LEDGER_APPLICATION_ID */
+  "CREATE TABLE entries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time INTEGER NOT NULL,"
+  "  message_id TEXT,"
+  "  digest TEXT,"
+  "  subject TEXT,"
+  "  kind TEXT,"
+  "  intent TEXT,"
+  "  is_reply INTEGER NOT NULL,"
+  "  programs TEXT NOT NULL,"
+  "  recipients TEXT NOT NULL,"
+  "  fingerprint BLOB,"
+  "  confirm_key TEXT,"
+  "  status TEXT NOT NULL,"
+  "  findings TEXT NOT NULL,"
+  "  overrides TEXT NOT NULL);"
+  "CREATE INDEX entries_message_id ON entries (message_id);"
+  "CREATE INDEX entries_digest ON entries (digest);"
+  "CREATE INDEX entries_time ON entries (time, id);",
+};
+
+#define SCHEMA_VERSION ((gint64) G_N_ELEMENTS (migrations))
+
+G_STATIC_ASSERT (LEDGER_APPLICATION_ID == 1296518212);
+
+struct mg_ledger {
+  char *path;
+  sqlite3 *db;         /* NULL: opened read-only and there is no ledger yet */
+  gboolean writable;
+};
+
+/* The header fields that tell what a file is. */
+typedef struct {
+  gint64 application_id;
+  gint64 version;
+  gint64 objects;      /* rows of sqlite_master */
+} header_t;
+
+static const char *const status_names[] = {
+  [MG_STATUS_PENDING] = "pending",
+  [MG_STATUS_SENT] = "sent",
+  [MG_STATUS_FAILED] = "failed",
+  [MG_STATUS_IMPORTED] = "imported",
+  [MG_STATUS_REFUSED] = "refused",
+};
+
+/* --- entries -------------------------------------------------------------- */
+
+mg_entry_t *
+mg_entry_new (void)
+{
+  mg_entry_t *entry = g_new0 (mg_entry_t, 1);
+
+  entry->programs = g_new0 (char *, 1);
+  entry->recipients = g_new0 (char *, 1);
+  entry->findings = g_new0 (char *, 1);
+  entry->overrides = g_new0 (char *, 1);
+  entry->status = MG_STATUS_PENDING;
+  return entry;
+}
+
+void
+mg_entry_free (mg_entry_t *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->message_id);
+  g_free (entry->digest);
+  g_free (entry->subject);
+  g_free (entry->kind);
+  g_free (entry->intent);
+  g_strfreev (entry->programs);
+  g_strfreev (entry->recipients);
+  if (entry->fingerprint != NULL)
+    g_bytes_unref (entry->fingerprint);
+  g_free (entry->confirm_key);
+  g_strfreev (entry->findings);
+  g_strfreev (entry->overrides);
+  g_free (entry);
+}
+
+gboolean
+mg_entry_counts (const mg_entry_t *entry)
+{
+  g_return_val_if_fail (entry != NULL, FALSE);
+  return entry->status == MG_STATUS_SENT || entry->status == MG_STATUS_PENDING
+         || entry->status == MG_STATUS_IMPORTED;
+}
+
+gboolean
+mg_entry_has_program (const mg_entry_t *entry, const char *program_id)
+{
+  g_return_val_if_fail (entry != NULL, FALSE);
+  return entry->programs != NULL && program_id != NULL
+         && g_strv_contains ((const char *const *) entry->programs, program_id);
+}
+
+const char *
+mg_status_name (mg_status_t status)
+{
+  if ((guint) status < G_N_ELEMENTS (status_names))
+    return status_names[status];
+  return "unknown";
+}
+
+gboolean
+mg_status_from_name (const char *name, mg_status_t *status)
+{
+  guint i;
+
+  for (i = 0; name != NULL && i < G_N_ELEMENTS (status_names); i++)
+    if (strcmp (name, status_names[i]) == 0)
+      {
+        *status = (mg_status_t) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* --- errors --------------------------------------------------------------- */
+
+static void
+set_busy_error (const mg_ledger_t *ledger, GError **error)
+{
+  g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+               "ledger '%s' is busy (another matchguard is using it); try again", ledger->path);
+}
+
+/* Reports SQLite result @rc of @doing ("read", "write", ...). */
+static gboolean
+sqlite_error (const mg_ledger_t *ledger, int rc, const char *doing, GError **error)
+{
+  const char *detail = ledger->db != NULL ? sqlite3_errmsg (ledger->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      set_busy_error (ledger, error);
+      break;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "ledger '%s' is corrupt or not a SQLite database (%s); it was left unchanged: "
+                   "move it aside to start a new ledger", ledger->path, detail);
+      break;
+    case SQLITE_READONLY:
+      if (rc == SQLITE_READONLY_ROLLBACK)
+        g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                     "ledger '%s' holds an interrupted write that only a writing command can "
+                     "recover; the next send or import does it", ledger->path);
+      else
+        g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                     "cannot write ledger '%s' (%s); check that it and its directory are yours "
+                     "and writable", ledger->path, detail);
+      break;
+    default:
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot %s ledger '%s': %s", doing,
+                   ledger->path, detail);
+      break;
+    }
+  return FALSE;
+}
+
+static gboolean
+require_writable (const mg_ledger_t *ledger, GError **error)
+{
+  if (ledger->writable && ledger->db != NULL)
+    return TRUE;
+  g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL, "ledger '%s' was opened read-only",
+               ledger->path);
+  return FALSE;
+}
+
+/* --- opening -------------------------------------------------------------- */
+
+/* Refuses @st (of the ledger file, or when @dir is not NULL of its
+ * directory @dir) when it belongs to another user or others can write it. */
+static gboolean
+check_owner (const mg_ledger_t *ledger, const char *dir, const struct stat *st, GError **error)
+{
+  g_autofree char *what = dir != NULL ? g_strdup_printf ("the directory '%s' of ledger '%s'", dir,
+                                                         ledger->path)
+                                      : g_strdup_printf ("ledger '%s'", ledger->path);
+
+  if (st->st_uid != geteuid ())
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "%s belongs to another user (uid %u); use a ledger path of your own", what,
+                   (unsigned) st->st_uid);
+      return FALSE;
+    }
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "%s is writable by group or others; run: chmod %s '%s'", what,
+                   dir != NULL ? "go-w" : "600", dir != NULL ? dir : ledger->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Creates the missing directories of the ledger (the last one with mode
+ * 0700 whatever the umask) and checks the directory. */
+static gboolean
+prepare_directory (const mg_ledger_t *ledger, gboolean create, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (ledger->path);
+  struct stat st;
+
+  if (g_stat (dir, &st) != 0)
+    {
+      int errsv = errno;
+
+      if (errsv != ENOENT || !create)
+        {
+          g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot use ledger directory '%s': %s",
+                       dir, g_strerror (errsv));
+          return FALSE;
+        }
+      if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0
+          || g_stat (dir, &st) != 0)
+        {
+          errsv = errno;
+          g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                       "cannot create ledger directory '%s': %s", dir, g_strerror (errsv));
+          return FALSE;
+        }
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "cannot use ledger '%s': '%s' is not a directory", ledger->path, dir);
+      return FALSE;
+    }
+  return check_owner (ledger, dir, &st, error);
+}
+
+/* Creates the ledger file, empty, with mode 0600 unless it exists. */
+static gboolean
+create_file (const mg_ledger_t *ledger, GError **error)
+{
+  int fd = open (ledger->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+  int errsv;
+
+  if (fd < 0)
+    {
+      if (errno == EEXIST)
+        return TRUE;
+      errsv = errno;
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot create ledger '%s': %s",
+                   ledger->path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (fchmod (fd, 0600) != 0)
+    {
+      errsv = errno;
+      close (fd);
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot set the mode of ledger '%s': %s",
+                   ledger->path, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* Checks the ledger file: a regular file of ours that only we can write,
+ * and that we can open for reading (and writing when writable), so that
+ * the error names the real reason rather than SQLite's "unable to open
+ * database file".  Also refuses a file that does not start as a SQLite
+ * database does, before SQLite sees it: SQLite would otherwise "recover"
+ * a stray PATH-journal into it on the first read. */
+static gboolean
+check_file (const mg_ledger_t *ledger, GError **error)
+{
+  struct stat st;
+  char magic[sizeof SQLITE_MAGIC];
+  gssize len;
+  int fd, errsv;
+
+  if (g_stat (ledger->path, &st) != 0)
+    {
+      errsv = errno;
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot read ledger '%s': %s",
+                   ledger->path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "ledger '%s' is not a regular file",
+                   ledger->path);
+      return FALSE;
+    }
+  if (!check_owner (ledger, NULL, &st, error))
+    return FALSE;
+
+  fd = open (ledger->path, (ledger->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot %s ledger '%s': %s",
+                   ledger->writable ? "write" : "read", ledger->path, g_strerror (errsv));
+      return FALSE;
+    }
+  do
+    len = read (fd, magic, sizeof magic);
+  while (len < 0 && errno == EINTR);
+  errsv = errno;
+  close (fd);
+  if (len < 0)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot read ledger '%s': %s",
+                   ledger->path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (len > 0 && (len < (gssize) sizeof magic || memcmp (magic, SQLITE_MAGIC, sizeof magic) != 0))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "ledger '%s' is corrupt or not a SQLite database (no SQLite header); it was left "
+                   "unchanged: move it aside to start a new ledger", ledger->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads what the file is, in one statement so in one read transaction
+ * (another process may be creating the schema meanwhile).  Only reads: on
+ * a file that is not a SQLite database this is where SQLite first
+ * notices. */
+static gboolean
+read_header (const mg_ledger_t *ledger, header_t *header, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (ledger->db,
+                               "SELECT (SELECT application_id FROM pragma_application_id),"
+                               " (SELECT user_version FROM pragma_user_version),"
+                               " (SELECT count(*) FROM sqlite_master)",
+                               -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      header->application_id = sqlite3_column_int64 (stmt, 0);
+      header->version = sqlite3_column_int64 (stmt, 1);
+      header->objects = sqlite3_column_int64 (stmt, 2);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return sqlite_error (ledger, rc, "read", error);
+  return TRUE;
+}
+
+/* TRUE for a SQLite file nobody has written yet (a new ledger). */
+static gboolean
+header_is_new (const header_t *header)
+{
+  return header->application_id == 0 && header->version == 0 && header->objects == 0;
+}
+
+/* Refuses another program's database and a newer schema. */
+static gboolean
+check_header (const mg_ledger_t *ledger, const header_t *header, GError **error)
+{
+  if (header_is_new (header))
+    return TRUE;
+  if (header->application_id != LEDGER_APPLICATION_ID)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "'%s' is a SQLite database but not a matchguard ledger; it was left unchanged: "
+                   "move it aside or configure another ledger path", ledger->path);
+      return FALSE;
+    }
+  if (header->version > SCHEMA_VERSION || header->version < 1)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "ledger '%s' has schema version %" G_GINT64_FORMAT ", which this matchguard "
+                   "does not know (it knows up to %" G_GINT64_FORMAT "); it was left unchanged: "
+                   "upgrade matchguard", ledger->path, header->version, SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+exec (const mg_ledger_t *ledger, const char *sql, const char *doing, GError **error)
+{
+  int rc = sqlite3_exec (ledger->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return sqlite_error (ledger, rc, doing, error);
+  return TRUE;
+}
+
+/* Creates or migrates the schema, in one write transaction. */
+static gboolean
+migrate (mg_ledger_t *ledger, GError **error)
+{
+  header_t header;
+  g_autofree char *set_version = NULL;
+  gint64 v;
+
+  if (!mg_ledger_begin (ledger, error))
+    return FALSE;
+  if (!read_header (ledger, &header, error) || !check_header (ledger, &header, error))
+    goto fail;
+  for (v = header.version; v < SCHEMA_VERSION; v++)
+    if (!exec (ledger, migrations[v], "update the schema of", error))
+      goto fail;
+  if (header.version < SCHEMA_VERSION)
+    {
+      set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, SCHEMA_VERSION);
+      if (!exec (ledger, set_version, "update the schema of", error))
+        goto fail;
+    }
+  if (!mg_ledger_commit (ledger, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  mg_ledger_rollback (ledger);
+  return FALSE;
+}
+
+mg_ledger_t *
+mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError **error)
+{
+  g_autoptr (mg_ledger_t) ledger = NULL;
+  header_t header;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ledger = g_new0 (mg_ledger_t, 1);
+  ledger->path = g_strdup (path);
+  ledger->writable = writable;
+
+  if (!writable)
+    {
+      struct stat st;
+
+      if (g_stat (path, &st) != 0 && errno == ENOENT)
+        return g_steal_pointer (&ledger);  /* no ledger yet: empty */
+    }
+  if (!prepare_directory (ledger, writable, error)
+      || (writable && !create_file (ledger, error))
+      || !check_file (ledger, error))
+    return NULL;
+
+  rc = sqlite3_open_v2 (path, &ledger->db,
+                        writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite_error (ledger, rc, "open", error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (ledger->db, 1);
+  sqlite3_busy_timeout (ledger->db, MAX (busy_timeout_ms, 0));
+  if (writable && sqlite3_db_readonly (ledger->db, "main") == 1)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "cannot write ledger '%s'; run: chmod 600 '%s'", path, path);
+      return NULL;
+    }
+
+  if (!read_header (ledger, &header, error) || !check_header (ledger, &header, error))
+    return NULL;
+
+  if (!writable)
+    {
+      if (header_is_new (&header))
+        {
+          /* an empty file: a ledger nobody has written yet */
+          sqlite3_close (ledger->db);
+          ledger->db = NULL;
+        }
+      else if (header.version < SCHEMA_VERSION)
+        {
+          /* only a writable open migrates */
+          g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                       "ledger '%s' has the older schema version %" G_GINT64_FORMAT "; the "
+                       "next send or import updates it",
+                       path, header.version);
+          return NULL;
+        }
+      return g_steal_pointer (&ledger);
+    }
+
+  if (!exec (ledger, "PRAGMA synchronous = FULL", "open", error))
+    return NULL;
+  if (header.version < SCHEMA_VERSION && !migrate (ledger, error))
+    return NULL;
+  return g_steal_pointer (&ledger);
+}
+
+void
+mg_ledger_close (mg_ledger_t *ledger)
+{
+  if (ledger == NULL)
+    return;
+  if (ledger->db != NULL)
+    {
+      mg_ledger_rollback (ledger);
+      sqlite3_close (ledger->db);
+    }
+  g_free (ledger->path);
+  g_free (ledger);
+}
+
+const char *
+mg_ledger_path (const mg_ledger_t *ledger)
+{
+  g_return_val_if_fail (ledger != NULL, NULL);
+  return ledger->path;
+}
+
+/* --- transactions --------------------------------------------------------- */
+
+gboolean
+mg_ledger_begin (mg_ledger_t *ledger, GError **error)
+{
+  g_return_val_if_fail (ledger != NULL, FALSE);
+
+  if (!require_writable (ledger, error))
+    return FALSE;
+  if (!sqlite3_get_autocommit (ledger->db))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL,
+                   "ledger '%s': a transaction is already open", ledger->path);
+      return FALSE;
+    }
+  return exec (ledger, "BEGIN IMMEDIATE", "lock", error);
+}
+
+gboolean
+mg_ledger_commit (mg_ledger_t *ledger, GError **error)
+{
+  g_return_val_if_fail (ledger != NULL, FALSE);
+
+  if (!require_writable (ledger, error))
+    return FALSE;
+  if (sqlite3_get_autocommit (ledger->db))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL,
+                   "ledger '%s': no transaction to commit", ledger->path);
+      return FALSE;
+    }
+  /* on SQLITE_BUSY the transaction stays open: the caller rolls back */
+  return exec (ledger, "COMMIT", "write", error);
+}
+
+void
+mg_ledger_rollback (mg_ledger_t *ledger)
+{
+  if (ledger == NULL || ledger->db == NULL || sqlite3_get_autocommit (ledger->db))
+    return;
+  sqlite3_exec (ledger->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* --- reading -------------------------------------------------------------- */
+
+/* Parses a JSON array of strings into a NULL-terminated vector. */
+static char **
+decode_list (const char *text)
+{
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *array;
+  char **items;
+  guint i, n;
+
+  if (text == NULL || (root = json_from_string (text, NULL)) == NULL
+      || !JSON_NODE_HOLDS_ARRAY (root))
+    return NULL;
+  array = json_node_get_array (root);
+  n = json_array_get_length (array);
+  items = g_new0 (char *, n + 1);
+  for (i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_strfreev (items);
+          return NULL;
+        }
+      items[i] = g_strdup (json_node_get_string (item));
+    }
+  return items;
+}
+
+/* Returns a JSON array of the strings of @items (NULL: empty). */
+static char *
+encode_list (char **items)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (; items != NULL && *items != NULL; items++)
+    json_builder_add_string_value (builder, *items);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static char *
+column_string (sqlite3_stmt *stmt, int column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* The columns in the order read_entry() and mg_ledger_insert() use. */
+#define ENTRY_COLUMNS \
+  "time, message_id, digest, subject, kind, intent, is_reply, programs, recipients, " \
+  "fingerprint, confirm_key, status, findings, overrides"
+
+/* Builds an entry from a row of "SELECT id, " ENTRY_COLUMNS. */
+static mg_entry_t *
+read_entry (const mg_ledger_t *ledger, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr (mg_entry_t) entry = g_new0 (mg_entry_t, 1);
+  const char *status = (const char *) sqlite3_column_text (stmt, 12);
+
+  entry->id = sqlite3_column_int64 (stmt, 0);
+  entry->time = sqlite3_column_int64 (stmt, 1);
+  entry->message_id = column_string (stmt, 2);
+  entry->digest = column_string (stmt, 3);
+  entry->subject = column_string (stmt, 4);
+  entry->kind = column_string (stmt, 5);
+  entry->intent = column_string (stmt, 6);
+  entry->is_reply = sqlite3_column_int (stmt, 7) != 0;
+  entry->programs = decode_list ((const char *) sqlite3_column_text (stmt, 8));
+  entry->recipients = decode_list ((const char *) sqlite3_column_text (stmt, 9));
+  if (sqlite3_column_type (stmt, 10) != SQLITE_NULL)
+    entry->fingerprint = g_bytes_new (sqlite3_column_blob (stmt, 10),
+                                      (gsize) sqlite3_column_bytes (stmt, 10));
+  entry->confirm_key = column_string (stmt, 11);
+  entry->findings = decode_list ((const char *) sqlite3_column_text (stmt, 13));
+  entry->overrides = decode_list ((const char *) sqlite3_column_text (stmt, 14));
+
+  if (entry->programs == NULL || entry->recipients == NULL || entry->findings == NULL
+      || entry->overrides == NULL || !mg_status_from_name (status, &entry->status))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+                   "ledger '%s' is corrupt (entry %" G_GINT64_FORMAT " cannot be read); "
+                   "it was left unchanged", ledger->path, entry->id);
+      return NULL;
+    }
+  return g_steal_pointer (&entry);
+}
+
+GPtrArray *
+mg_ledger_entries (mg_ledger_t *ledger, GError **error)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_entry_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (ledger != NULL, NULL);
+
+  if (ledger->db == NULL)
+    return g_steal_pointer (&entries);
+
+  rc = sqlite3_prepare_v2 (ledger->db, "SELECT id, " ENTRY_COLUMNS " FROM entries ORDER BY time, id",
+                           -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      mg_entry_t *entry = read_entry (ledger, stmt, error);
+      if (entry == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (entries, entry);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sqlite_error (ledger, rc, "read", error);
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+gboolean
+mg_ledger_contains (mg_ledger_t *ledger, const char *message_id, const char *digest,
+                    gboolean *found, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  const char *sql = message_id != NULL ? "SELECT 1 FROM entries WHERE message_id = ?1 LIMIT 1"
+                                       : "SELECT 1 FROM entries WHERE digest = ?1 LIMIT 1";
+  int rc;
+
+  g_return_val_if_fail (ledger != NULL && found != NULL, FALSE);
+
+  *found = FALSE;
+  if (ledger->db == NULL || (message_id == NULL && digest == NULL))
+    return TRUE;
+  rc = sqlite3_prepare_v2 (ledger->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, 1, message_id != NULL ? message_id : digest, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_ROW)
+    *found = TRUE;
+  else if (rc != SQLITE_DONE)
+    return sqlite_error (ledger, rc, "read", error);
+  return TRUE;
+}
+
+/* --- writing -------------------------------------------------------------- */
+
+/* Runs one statement that changes the ledger, in its own short write
+ * transaction unless the caller has one open.  Sets *@changes to the
+ * number of rows it changed and *@row_id to the last inserted row. */
+static gboolean
+write_step (mg_ledger_t *ledger, sqlite3_stmt *stmt, gint64 *changes, gint64 *row_id,
+            GError **error)
+{
+  gboolean own = sqlite3_get_autocommit (ledger->db);
+  int rc;
+
+  if (own && !mg_ledger_begin (ledger, error))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sqlite_error (ledger, rc, "write", error);
+      if (own)
+        mg_ledger_rollback (ledger);
+      return FALSE;
+    }
+  *changes = sqlite3_changes (ledger->db);
+  *row_id = sqlite3_last_insert_rowid (ledger->db);
+  if (own && !mg_ledger_commit (ledger, error))
+    {
+      mg_ledger_rollback (ledger);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+bind_text (sqlite3_stmt *stmt, int column, const char *text)
+{
+  return text != NULL ? sqlite3_bind_text (stmt, column, text, -1, SQLITE_STATIC)
+                      : sqlite3_bind_null (stmt, column);
+}
+
+static int
+bind_fingerprint (sqlite3_stmt *stmt, int column, GBytes *fingerprint)
+{
+  gconstpointer data;
+  gsize size;
+
+  if (fingerprint == NULL)
+    return sqlite3_bind_null (stmt, column);
+  data = g_bytes_get_data (fingerprint, &size);
+  if (size == 0)
+    return sqlite3_bind_zeroblob (stmt, column, 0);  /* empty, not NULL */
+  return sqlite3_bind_blob64 (stmt, column, data, size, SQLITE_STATIC);
+}
+
+gboolean
+mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error)
+{
+  g_autofree char *programs = NULL, *recipients = NULL, *findings = NULL, *overrides = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 changes, row_id;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (ledger != NULL && entry != NULL, FALSE);
+
+  if (!require_writable (ledger, error))
+    return FALSE;
+
+  programs = encode_list (entry->programs);
+  recipients = encode_list (entry->recipients);
+  findings = encode_list (entry->findings);
+  overrides = encode_list (entry->overrides);
+
+  rc = sqlite3_prepare_v2 (ledger->db,
+                           "INSERT INTO entries (" ENTRY_COLUMNS ") VALUES "
+                           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64 (stmt, 1, entry->time);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 2, entry->message_id);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 3, entry->digest);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 4, entry->subject);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 5, entry->kind);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 6, entry->intent);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int (stmt, 7, entry->is_reply ? 1 : 0);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 8, programs);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 9, recipients);
+  if (rc == SQLITE_OK)
+    rc = bind_fingerprint (stmt, 10, entry->fingerprint);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 11, entry->confirm_key);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 12, mg_status_name (entry->status));
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 13, findings);
+  if (rc == SQLITE_OK)
+    rc = bind_text (stmt, 14, overrides);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return sqlite_error (ledger, rc, "write", error);
+    }
+
+  ok = write_step (ledger, stmt, &changes, &row_id, error);
+  sqlite3_finalize (stmt);
+  if (ok)
+    entry->id = row_id;
+  return ok;
+}
+
+gboolean
+mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t status, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 changes, row_id;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (ledger != NULL, FALSE);
+
+  if (!require_writable (ledger, error))
+    return FALSE;
+  if ((guint) status >= G_N_ELEMENTS (status_names))
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL, "invalid ledger status %d", (int) status);
+      return FALSE;
+    }
+
+  rc = sqlite3_prepare_v2 (ledger->db, "UPDATE entries SET status = ?1 WHERE id = ?2", -1, &stmt,
+                           NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, 1, mg_status_name (status), -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64 (stmt, 2, id);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return sqlite_error (ledger, rc, "write", error);
+    }
+  ok = write_step (ledger, stmt, &changes, &row_id, error);
+  sqlite3_finalize (stmt);
+  if (ok && changes == 0)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL,
+                   "ledger '%s' has no entry %" G_GINT64_FORMAT, ledger->path, id);
+      return FALSE;
+    }
+  return ok;
+}

@@ -1,0 +1,234 @@
+/* test-fingerprint.c - word 3-gram fingerprints and their similarity
+ * (SPEC 4a "Similar text"). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mg-fingerprint.h"
+
+/* A thank-you note of about 110 words, with the interviewer's name in the
+ * middle of the paragraph (the salutation is not part of the text the
+ * rules fingerprint, so the name here is inside the body). */
+#define NOTE(name) \
+  "thank you for taking the time to speak with me yesterday about the interventional " \
+  "radiology residency. i especially enjoyed our conversation with " name " about the " \
+  "resident-run clinic, the growth of the y-90 program and the way the department " \
+  "involves residents in research from the first year. the emphasis on procedural " \
+  "autonomy and on clinical follow-up of patients matches what i hope to find in " \
+  "training, and the residents i met were welcoming and clearly supported by the " \
+  "faculty. i also appreciated the advice on balancing research with clinical work " \
+  "during the early years of residency. please share my thanks with the coordinators " \
+  "for organising such a smooth interview day. i remain very interested in the program " \
+  "and look forward to the next steps."
+
+static GBytes *
+from_hashes (const guint32 *hashes, gsize n)
+{
+  guchar *data = g_malloc (n * 4 + 1);
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    {
+      data[4 * i] = hashes[i] & 0xff;
+      data[4 * i + 1] = (hashes[i] >> 8) & 0xff;
+      data[4 * i + 2] = (hashes[i] >> 16) & 0xff;
+      data[4 * i + 3] = (hashes[i] >> 24) & 0xff;
+    }
+  return g_bytes_new_take (data, n * 4);
+}
+
+static void
+assert_bytes (GBytes *bytes, const guchar *expected, gsize len)
+{
+  gsize size;
+  const guchar *data = g_bytes_get_data (bytes, &size);
+
+  assert_int_equal (size, len);
+  if (len > 0)
+    assert_memory_equal (data, expected, len);
+}
+
+/* The stored format: FNV-1a of "w1 w2 w3", sorted, little-endian.  These
+ * bytes are in every ledger; if this test fails, old fingerprints no
+ * longer compare with new ones. */
+static void
+test_known_values (void **state)
+{
+  /* fnv1a("thank you for") = 0x4f7bec77, ("you for your") = 0x678bacf6,
+     ("for your time") = 0xe2e08508 */
+  static const guchar three[] = { 0x77, 0xec, 0x7b, 0x4f, 0xf6, 0xac, 0x8b, 0x67,
+                                  0x08, 0x85, 0xe0, 0xe2 };
+  /* fnv1a("hello") = 0x4f9f2cab, the published FNV-1a test value */
+  static const guchar hello[] = { 0xab, 0x2c, 0x9f, 0x4f };
+  /* fnv1a("caf\xc3\xa9 au lait") = 0x2188f189 */
+  static const guchar cafe[] = { 0x89, 0xf1, 0x88, 0x21 };
+  g_autoptr (GBytes) a = mg_fingerprint_new ("Thank you for your time.");
+  g_autoptr (GBytes) b = mg_fingerprint_new ("hello");
+  g_autoptr (GBytes) c = mg_fingerprint_new ("CAF\xc3\x89 au-lait!");
+
+  assert_bytes (a, three, sizeof three);
+  assert_bytes (b, hello, sizeof hello);
+  assert_bytes (c, cafe, sizeof cafe);
+}
+
+static void
+test_identical_texts (void **state)
+{
+  g_autoptr (GBytes) a = mg_fingerprint_new (NOTE ("dr. calloway"));
+  g_autoptr (GBytes) b = mg_fingerprint_new (NOTE ("dr. calloway"));
+  g_autoptr (GBytes) c = mg_fingerprint_new ("Thank you, Dr. Roe -- for the TOUR!");
+  g_autoptr (GBytes) d = mg_fingerprint_new ("thank you dr roe for the tour");
+
+  assert_true (mg_fingerprint_similarity (a, b) == 1.0);
+  assert_true (mg_fingerprint_similar (a, b));
+  /* case, punctuation and spacing are not words */
+  assert_true (mg_fingerprint_similarity (c, d) == 1.0);
+}
+
+static void
+test_one_name_differs (void **state)
+{
+  g_autoptr (GBytes) a = mg_fingerprint_new (NOTE ("dr. calloway"));
+  g_autoptr (GBytes) b = mg_fingerprint_new (NOTE ("dr. vos"));
+  double similarity = mg_fingerprint_similarity (a, b);
+
+  assert_true (similarity >= 0.9);
+  assert_true (similarity < 1.0);
+  assert_true (mg_fingerprint_similar (a, b));
+  assert_true (mg_fingerprint_similarity (b, a) == similarity);
+}
+
+static void
+test_different_texts (void **state)
+{
+  g_autoptr (GBytes) a = mg_fingerprint_new (NOTE ("dr. calloway"));
+  g_autoptr (GBytes) b = mg_fingerprint_new (
+      "i am writing to share that my abstract on tace has been accepted at sir and will be "
+      "presented in march. harbor ir remains a program i admire, and i would be glad to "
+      "discuss the project during the next open house if that would be helpful.");
+  g_autoptr (GBytes) c = mg_fingerprint_new ("c b a");
+  g_autoptr (GBytes) d = mg_fingerprint_new ("a b c");
+
+  assert_true (mg_fingerprint_similarity (a, b) < 0.1);
+  assert_false (mg_fingerprint_similar (a, b));
+  /* the same words in another order are another text */
+  assert_true (mg_fingerprint_similarity (c, d) == 0.0);
+}
+
+/* A short note with one word changed shares too few 3-grams: the
+ * threshold is not so loose that any two short notes look the same. */
+static void
+test_short_note_with_new_information (void **state)
+{
+  g_autoptr (GBytes) a = mg_fingerprint_new ("my step 3 score is 245 and my visa is approved");
+  g_autoptr (GBytes) b = mg_fingerprint_new ("my step 3 score is 251 and my visa is approved");
+
+  assert_false (mg_fingerprint_similar (a, b));
+  assert_true (mg_fingerprint_similarity (a, b) > 0.3);
+}
+
+static void
+test_short_and_empty_texts (void **state)
+{
+  g_autoptr (GBytes) empty = mg_fingerprint_new ("");
+  g_autoptr (GBytes) blank = mg_fingerprint_new (" ... -- !");
+  g_autoptr (GBytes) two = mg_fingerprint_new ("thanks again");
+  g_autoptr (GBytes) two_again = mg_fingerprint_new ("Thanks, again.");
+  g_autoptr (GBytes) one = mg_fingerprint_new ("thanks");
+
+  assert_int_equal (g_bytes_get_size (empty), 0);
+  assert_int_equal (g_bytes_get_size (blank), 0);
+  /* two texts without words are not the same message */
+  assert_true (mg_fingerprint_similarity (empty, blank) == 0.0);
+  assert_false (mg_fingerprint_similar (empty, blank));
+  assert_true (mg_fingerprint_similarity (empty, one) == 0.0);
+
+  assert_int_equal (g_bytes_get_size (two), 4);
+  assert_true (mg_fingerprint_similarity (two, two_again) == 1.0);
+  assert_true (mg_fingerprint_similarity (two, one) == 0.0);
+
+  assert_true (mg_fingerprint_similarity (NULL, one) == 0.0);
+  assert_true (mg_fingerprint_similarity (one, NULL) == 0.0);
+  assert_false (mg_fingerprint_similar (NULL, NULL));
+  assert_false (mg_fingerprint_similar (one, NULL));
+}
+
+/* Repeated 3-grams count once; the stored hashes are strictly ascending. */
+static void
+test_sorted_set (void **state)
+{
+  g_autoptr (GBytes) repeated = mg_fingerprint_new ("a a a a a a a");
+  g_autoptr (GBytes) note = mg_fingerprint_new (NOTE ("dr. calloway"));
+  const guchar *data;
+  gsize size, i;
+  guint32 previous = 0;
+
+  assert_int_equal (g_bytes_get_size (repeated), 4);
+
+  data = g_bytes_get_data (note, &size);
+  assert_int_equal (size % 4, 0);
+  assert_true (size / 4 > 90);
+  for (i = 0; i < size / 4; i++)
+    {
+      guint32 hash = (guint32) data[4 * i] | (guint32) data[4 * i + 1] << 8
+                     | (guint32) data[4 * i + 2] << 16 | (guint32) data[4 * i + 3] << 24;
+      if (i > 0)
+        assert_true (hash > previous);
+      previous = hash;
+    }
+}
+
+/* Invalid UTF-8 separates words like punctuation does; non-ASCII letters
+ * and digits are word characters. */
+static void
+test_words (void **state)
+{
+  g_autoptr (GBytes) a = mg_fingerprint_new ("ab\xff" "cd ef");
+  g_autoptr (GBytes) b = mg_fingerprint_new ("ab cd ef");
+  g_autoptr (GBytes) c = mg_fingerprint_new ("M\xc3\x9cNCHEN \xd9\xa3 stra\xc3\x9f" "e");
+  g_autoptr (GBytes) d = mg_fingerprint_new ("m\xc3\xbcnchen \xd9\xa3 stra\xc3\x9f" "e");
+
+  assert_true (mg_fingerprint_similarity (a, b) == 1.0);
+  assert_int_equal (g_bytes_get_size (c), 4);
+  assert_true (mg_fingerprint_similarity (c, d) == 1.0);
+}
+
+/* Exactly 90% shared is similar; just under is not. */
+static void
+test_threshold (void **state)
+{
+  static const guint32 ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+  g_autoptr (GBytes) all = from_hashes (ten, 10);
+  g_autoptr (GBytes) nine = from_hashes (ten, 9);
+  g_autoptr (GBytes) eight = from_hashes (ten, 8);
+  static const guint32 shifted[] = { 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+  g_autoptr (GBytes) other = from_hashes (shifted, 10);
+
+  assert_true (mg_fingerprint_similar (all, nine));
+  assert_false (mg_fingerprint_similar (all, eight));
+  /* 9 shared of 11 in the union */
+  assert_false (mg_fingerprint_similar (all, other));
+  assert_true (mg_fingerprint_similarity (all, other) > 0.81
+               && mg_fingerprint_similarity (all, other) < 0.82);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_known_values),
+    cmocka_unit_test (test_identical_texts),
+    cmocka_unit_test (test_one_name_differs),
+    cmocka_unit_test (test_different_texts),
+    cmocka_unit_test (test_short_note_with_new_information),
+    cmocka_unit_test (test_short_and_empty_texts),
+    cmocka_unit_test (test_sorted_set),
+    cmocka_unit_test (test_words),
+    cmocka_unit_test (test_threshold),
+  };
+  return cmocka_run_group_tests_name ("fingerprint", tests, NULL, NULL);
+}
