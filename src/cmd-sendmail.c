@@ -81,6 +81,25 @@ take_own_options (send_t *send, int argc, char **argv)
   return TRUE;
 }
 
+/* A recipient argument may hold several addresses ("a@x, b@y") and a
+ * display name, as sendmail reads it; the envelope is their addr-specs. */
+static void
+add_recipient_word (GPtrArray *envelope, const char *word)
+{
+  g_autoptr (InternetAddressList) list = internet_address_list_parse (NULL, word);
+  int i, n = list != NULL ? internet_address_list_length (list) : 0;
+
+  for (i = 0; i < n; i++)
+    {
+      InternetAddress *address = internet_address_list_get_address (list, i);
+      if (INTERNET_ADDRESS_IS_MAILBOX (address))
+        g_ptr_array_add (envelope, g_ascii_strdown (internet_address_mailbox_get_addr (
+                                     INTERNET_ADDRESS_MAILBOX (address)), -1));
+    }
+  if (n == 0)
+    g_ptr_array_add (envelope, g_ascii_strdown (word, -1));
+}
+
 /* The same message refused within the confirmation window (SPEC 6). */
 static gboolean
 confirms_earlier_refusal (const send_t *send, const GPtrArray *history, const char *key, gint64 now)
@@ -238,7 +257,7 @@ mg_cmd_sendmail (int argc, char **argv)
   g_autoptr (mg_config_t) config = NULL;
   g_autoptr (mg_message_t) message = NULL;
   g_autoptr (mg_analysis_t) analysis = NULL;
-  g_autoptr (GPtrArray) envelope = g_ptr_array_new ();
+  g_autoptr (GPtrArray) envelope = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   const char *env_allow = g_getenv ("MATCHGUARD_ALLOW");
   int status;
@@ -308,10 +327,10 @@ mg_cmd_sendmail (int argc, char **argv)
     goto fail;
 
   for (i = 0; i < mg_sendargs_recipients (sendargs)->len; i++)
-    g_ptr_array_add (envelope, g_ptr_array_index (mg_sendargs_recipients (sendargs), i));
+    add_recipient_word (envelope, g_ptr_array_index (mg_sendargs_recipients (sendargs), i));
   if (mg_sendargs_extract_recipients (sendargs))
     for (i = 0; i < message->recipients->len; i++)
-      g_ptr_array_add (envelope, g_ptr_array_index (message->recipients, i));
+      g_ptr_array_add (envelope, g_strdup (g_ptr_array_index (message->recipients, i)));
   if (envelope->len == 0)
     {
       mg_print_error ("no recipients: name them as arguments, or use -t to read To, Cc and Bcc");
