@@ -1,0 +1,309 @@
+/* relay.c - running the real relay (SPEC 2.3, 2.5).
+ *
+ * Design:
+ * - The program is looked up first, as execvp does (find_program()), so
+ *   that "not found" and "not executable" are told apart before anything
+ *   starts; then posix_spawn() rather than fork()+exec or g_spawn_*():
+ *   it never falls back to running a file that is not a program through
+ *   /bin/sh (execvp does), and it sets the child up before exec: SIGPIPE
+ *   back to its default disposition and out of the
+ *   signal mask (so that a relay behaves as it would under a shell, even
+ *   if someone in this process ignored SIGPIPE), standard input from our
+ *   pipe, and every descriptor from 3 up closed (glibc 2.34's
+ *   addclosefrom_np), on top of the close-on-exec flag our own
+ *   descriptors carry.
+ * - Standard output and error are inherited: the relay's messages reach
+ *   the user as they would without matchguard (mutt shows them when the
+ *   status is not 0, notes F3, F5).
+ * - The message is written by mg_spool_write(), which blocks SIGPIPE while
+ *   it writes; a relay that stops reading (EPIPE) is not an error, its
+ *   exit status decides.  If the spool cannot be read back, the relay is
+ *   killed while its input is still open, so that it never sees the end
+ *   of a truncated message and sends it.
+ */
+#define _GNU_SOURCE 1   /* pipe2, posix_spawn_file_actions_addclosefrom_np */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mg-common.h"
+#include "mg-relay.h"
+
+extern char **environ;
+
+/* RELAY-ARGV... ARGS... NULL, pointing into the two vectors. */
+static GPtrArray *
+build_argv (const char *const *relay_argv, const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  gsize i;
+
+  for (i = 0; relay_argv[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) relay_argv[i]);
+  for (i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+static void
+set_spawn_error (GError **error, const char *program, int errnum)
+{
+  switch (errnum)
+    {
+    case ENOENT:
+      g_set_error (error, MG_ERROR, MG_ERROR_UNAVAILABLE, "relay '%s' not found", program);
+      break;
+    case EACCES:
+    case EPERM:
+    case ENOEXEC:
+    case EISDIR:
+    case ELIBBAD:
+      g_set_error (error, MG_ERROR, MG_ERROR_UNAVAILABLE, "relay '%s' not executable (%s)",
+                   program, g_strerror (errnum));
+      break;
+    case EAGAIN:
+    case ENOMEM:
+    case EMFILE:
+    case ENFILE:
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot start relay '%s': %s",
+                   program, g_strerror (errnum));
+      break;
+    default:
+      g_set_error (error, MG_ERROR, MG_ERROR_UNAVAILABLE, "cannot start relay '%s': %s",
+                   program, g_strerror (errnum));
+      break;
+    }
+}
+
+/* Whether @path can be executed: 0, or the errno execve would give for
+ * it (ENOENT, EACCES for a folder or a file without execute permission). */
+static int
+check_executable (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return errno;
+  if (!S_ISREG (st.st_mode))
+    return EACCES;
+  if (faccessat (AT_FDCWD, path, X_OK, AT_EACCESS) != 0)
+    return errno;
+  return 0;
+}
+
+/* Finds @program as execvp does: a name with '/' as it is, else the first
+ * executable file of that name in the folders of $PATH (an empty entry is
+ * the current folder; without PATH, the system's default path), where a
+ * file that is there but not executable is passed over.  Returns the path
+ * to run (free with g_free()), or NULL with @error set.
+ *
+ * posix_spawnp() could search itself, but it reports a failed exec through
+ * memory it shares with the child, which does not work under valgrind;
+ * checking first gives the same answer everywhere, and the spawn can
+ * still fail (a race, a broken program) with its own errno. */
+static char *
+find_program (const char *program, GError **error)
+{
+  const char *path = g_getenv ("PATH");
+  g_autofree char *default_path = NULL;
+  g_auto (GStrv) folders = NULL;
+  int errnum = ENOENT;
+  gsize i;
+
+  if (strchr (program, '/') != NULL)
+    {
+      errnum = check_executable (program);
+      if (errnum == 0)
+        return g_strdup (program);
+      set_spawn_error (error, program, errnum);
+      return NULL;
+    }
+  if (path == NULL)
+    {
+      gsize len = confstr (_CS_PATH, NULL, 0);
+
+      default_path = g_malloc0 (MAX (len, 1));
+      if (len > 0)
+        confstr (_CS_PATH, default_path, len);
+      path = default_path;
+    }
+  folders = g_strsplit (path, ":", -1);
+  for (i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *candidate = g_build_filename (*folders[i] != '\0' ? folders[i] : ".",
+                                                     program, NULL);
+      int e = check_executable (candidate);
+
+      if (e == 0)
+        return g_steal_pointer (&candidate);
+      if (e == EACCES)
+        errnum = EACCES;   /* execvp: remembered, the search goes on */
+    }
+  set_spawn_error (error, program, errnum);
+  return NULL;
+}
+
+/* Starts @argv with standard input from @stdin_fd (-1: ours).  Returns the
+ * child's pid, or -1 with @error. */
+static pid_t
+spawn (const char *const *argv, int stdin_fd, GError **error)
+{
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  sigset_t defaults, mask;
+  g_autofree char *path = find_program (argv[0], error);
+  pid_t pid = -1;
+  int rc;
+
+  if (path == NULL)
+    return -1;
+  posix_spawn_file_actions_init (&actions);
+  posix_spawnattr_init (&attr);
+
+  if (stdin_fd >= 0)
+    posix_spawn_file_actions_adddup2 (&actions, stdin_fd, STDIN_FILENO);
+#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
+#if __GLIBC_PREREQ(2, 34)
+  posix_spawn_file_actions_addclosefrom_np (&actions, STDERR_FILENO + 1);
+#endif
+#endif
+  sigemptyset (&defaults);
+  sigaddset (&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault (&attr, &defaults);
+  pthread_sigmask (SIG_SETMASK, NULL, &mask);
+  sigdelset (&mask, SIGPIPE);
+  posix_spawnattr_setsigmask (&attr, &mask);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  /* what we printed comes before what the relay prints */
+  fflush (stdout);
+  fflush (stderr);
+  rc = posix_spawn (&pid, path, &actions, &attr, (char *const *) argv, environ);
+
+  posix_spawnattr_destroy (&attr);
+  posix_spawn_file_actions_destroy (&actions);
+  if (rc != 0)
+    {
+      set_spawn_error (error, argv[0], rc);
+      return -1;
+    }
+  return pid;
+}
+
+/* Waits for @pid; its exit status, or -1 with @error when a signal ended
+ * it. */
+static int
+wait_relay (pid_t pid, const char *program, GError **error)
+{
+  int status;
+
+  while (waitpid (pid, &status, 0) < 0)
+    {
+      if (errno != EINTR)
+        {
+          int errnum = errno;
+          g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL, "cannot wait for relay '%s': %s",
+                       program, g_strerror (errnum));
+          return -1;
+        }
+    }
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    {
+      int sig = WTERMSIG (status);
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "relay '%s' was killed by signal %d (%s)",
+                   program, sig, g_strsignal (sig));
+      return -1;
+    }
+  g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL, "relay '%s' ended with status 0x%x",
+               program, (unsigned) status);
+  return -1;
+}
+
+static gboolean
+check_relay_argv (const char *const *relay_argv, GError **error)
+{
+  if (relay_argv[0] == NULL || relay_argv[0][0] == '\0')
+    {
+      g_set_error_literal (error, MG_ERROR, MG_ERROR_CONFIG, "the relay command is empty");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t *spool,
+              gboolean strip_override, GError **error)
+{
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autoptr (GError) write_error = NULL;
+  int pipefd[2];
+  pid_t pid;
+
+  g_return_val_if_fail (relay_argv != NULL, -1);
+  g_return_val_if_fail (spool != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (!check_relay_argv (relay_argv, error))
+    return -1;
+  argv = build_argv (relay_argv, args);
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    {
+      int errnum = errno;
+      g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot start relay '%s': %s",
+                   relay_argv[0], g_strerror (errnum));
+      return -1;
+    }
+  pid = spawn ((const char *const *) argv->pdata, pipefd[0], error);
+  close (pipefd[0]);
+  if (pid < 0)
+    {
+      close (pipefd[1]);
+      return -1;
+    }
+
+  if (!mg_spool_write (spool, pipefd[1], strip_override, &write_error)
+      && !g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    {
+      /* kill it before it reads the end of a truncated message */
+      kill (pid, SIGKILL);
+      close (pipefd[1]);
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      g_propagate_prefixed_error (error, g_steal_pointer (&write_error),
+                                  "relay '%s' stopped, the message was not sent: ",
+                                  relay_argv[0]);
+      return -1;
+    }
+  close (pipefd[1]);
+  return wait_relay (pid, relay_argv[0], error);
+}
+
+int
+mg_relay_passthrough (const char *const *relay_argv, const char *const *args, GError **error)
+{
+  g_autoptr (GPtrArray) argv = NULL;
+  pid_t pid;
+
+  g_return_val_if_fail (relay_argv != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (!check_relay_argv (relay_argv, error))
+    return -1;
+  argv = build_argv (relay_argv, args);
+  pid = spawn ((const char *const *) argv->pdata, -1, error);
+  if (pid < 0)
+    return -1;
+  return wait_relay (pid, relay_argv[0], error);
+}

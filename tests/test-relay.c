@@ -1,0 +1,460 @@
+/* test-relay.c - running real relay programs: argument order, the exact
+ * bytes on their standard input, exit statuses, signals, programs that are
+ * missing or not executable, relays that stop reading, passthrough, and
+ * what the child inherits. */
+#define _GNU_SOURCE 1   /* memfd_create */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "mg-common.h"
+#include "mg-relay.h"
+#include "mg-spool.h"
+
+/* Scripts and what they leave behind live here. */
+static char *dir;
+
+/* Writes the relay's arguments, standard input, ignored signals and
+ * whether descriptor $MG_TEST_FD is open to files in $MG_TEST_DIR, then
+ * exits with $MG_TEST_EXIT. */
+static const char capture_script[] =
+  "#!/bin/sh\n"
+  "printf '%s\\n' \"$@\" > \"$MG_TEST_DIR/args\"\n"
+  "cat > \"$MG_TEST_DIR/body\"\n"
+  "grep '^SigIgn:' /proc/$$/status > \"$MG_TEST_DIR/sigign\"\n"
+  "if [ -n \"$MG_TEST_FD\" ] && [ -e /proc/$$/fd/$MG_TEST_FD ]; then echo open; else echo closed; fi"
+  " > \"$MG_TEST_DIR/fd\"\n"
+  "exit ${MG_TEST_EXIT:-0}\n";
+
+static char *
+path_in_dir (const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+write_script (const char *name, const char *text, mode_t mode)
+{
+  g_autofree char *path = path_in_dir (name);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_set_contents (path, text, -1, &error))
+    fail_msg ("%s", error->message);
+  assert_int_equal (chmod (path, mode), 0);
+}
+
+/* The contents of a file the relay wrote, or NULL. */
+static GBytes *
+output (const char *name)
+{
+  g_autofree char *path = path_in_dir (name);
+  char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return NULL;
+  return g_bytes_new_take (data, len);
+}
+
+static void
+remove_outputs (void)
+{
+  const char *names[] = { "args", "body", "sigign", "fd" };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = path_in_dir (names[i]);
+      unlink (path);
+    }
+}
+
+static void
+assert_output (const char *name, const char *expected, gsize len)
+{
+  g_autoptr (GBytes) got = output (name);
+  gsize got_len = 0;
+  const char *p;
+
+  if (got == NULL)
+    fail_msg ("the relay wrote no '%s'", name);
+  p = g_bytes_get_data (got, &got_len);
+  if (got_len != len || memcmp (p, expected, len) != 0)
+    {
+      g_autofree char *text = g_strndup (p, MIN (got_len, 200));
+      fail_msg ("'%s' holds %zu bytes \"%s...\", expected %zu", name, got_len, text, len);
+    }
+}
+
+static mg_spool_t *
+spool_of (const char *data, gsize len, gsize limit)
+{
+  g_autoptr (GError) error = NULL;
+  int fd = memfd_create ("test-relay-input", MFD_CLOEXEC);
+  mg_spool_t *spool;
+
+  assert_true (fd >= 0);
+  assert_int_equal (write (fd, data, len), (gssize) len);
+  assert_int_equal (lseek (fd, 0, SEEK_SET), 0);
+  spool = mg_spool_read_limit (fd, limit, &error);
+  close (fd);
+  if (spool == NULL)
+    fail_msg ("%s", error->message);
+  return spool;
+}
+
+static const char message[] =
+  "From: alice@example.org\n"
+  "X-Matchguard-Override: too-long\n"
+  "Subject: hello\n"
+  "\n"
+  "body\n";
+static const char message_stripped[] =
+  "From: alice@example.org\n"
+  "Subject: hello\n"
+  "\n"
+  "body\n";
+
+static int
+setup (void **state)
+{
+  remove_outputs ();
+  g_unsetenv ("MG_TEST_EXIT");
+  g_unsetenv ("MG_TEST_FD");
+  return 0;
+}
+
+/* Relay words first, then the original arguments, each one word, no shell
+ * in between; the message as read, without the override field. */
+static void
+test_argv_order_and_body (void **state)
+{
+  const char *relay[] = {
+    "/bin/sh", "-c", "printf '%s\\n' \"$@\" > \"$MG_TEST_DIR/args\"; cat > \"$MG_TEST_DIR/body\"",
+    "relay-arg0", "--relay-word", NULL
+  };
+  const char *args[] = { "-oi", "-f", "a@x", "--", "r1@x", "two words; $(rm -rf /)", NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+  g_autoptr (GError) error = NULL;
+  const char expected[] = "--relay-word\n-oi\n-f\na@x\n--\nr1@x\ntwo words; $(rm -rf /)\n";
+  int status = mg_relay_run (relay, args, spool, TRUE, &error);
+
+  assert_int_equal (status, 0);
+  assert_null (error);
+  assert_output ("args", expected, strlen (expected));
+  assert_output ("body", message_stripped, strlen (message_stripped));
+}
+
+/* Without stripping, and with no original arguments at all. */
+static void
+test_unstripped_no_args (void **state)
+{
+  g_autofree char *script = path_in_dir ("capture");
+  const char *relay[] = { script, NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+
+  assert_int_equal (mg_relay_run (relay, NULL, spool, FALSE, NULL), 0);
+  assert_output ("args", "\n", 1);   /* printf with no arguments prints one line */
+  assert_output ("body", message, strlen (message));
+}
+
+static void
+test_exit_status (void **state)
+{
+  g_autofree char *script = path_in_dir ("capture");
+  const char *relay[] = { script, NULL };
+  const char *args[] = { "r1@x", NULL };
+  const int codes[] = { 0, 1, EX_NOUSER, EX_TEMPFAIL, EX_UNAVAILABLE };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), 0);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *code = g_strdup_printf ("%d", codes[i]);
+
+      g_setenv ("MG_TEST_EXIT", code, TRUE);
+      assert_int_equal (mg_relay_run (relay, args, spool, TRUE, &error), codes[i]);
+      assert_null (error);
+      assert_output ("body", message_stripped, strlen (message_stripped));
+    }
+}
+
+static void
+test_killed_by_signal (void **state)
+{
+  g_autofree char *script = path_in_dir ("killself");
+  const char *relay[] = { script, NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+  g_autoptr (GError) error = NULL;
+
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, &error), -1);
+  assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_TEMPFAIL));
+  assert_int_equal (mg_error_exit_code (error), EX_TEMPFAIL);
+  assert_non_null (strstr (error->message, "killed by signal 15"));
+  assert_non_null (strstr (error->message, script));
+}
+
+static void
+test_not_found (void **state)
+{
+  const char *missing[][2] = { { "/nonexistent/mg-relay", NULL }, { "mg-no-such-relay-4711", NULL } };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (missing); i++)
+    {
+      g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = g_strdup_printf ("relay '%s' not found", missing[i][0]);
+
+      assert_int_equal (mg_relay_run (missing[i], NULL, spool, TRUE, &error), -1);
+      assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_UNAVAILABLE));
+      assert_int_equal (mg_error_exit_code (error), EX_UNAVAILABLE);
+      assert_string_equal (error->message, text);
+    }
+}
+
+static void
+test_not_executable (void **state)
+{
+  g_autofree char *script = path_in_dir ("not-executable");
+  const char *targets[] = { script, dir };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      const char *relay[] = { targets[i], NULL };
+      g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = g_strdup_printf ("relay '%s' not executable", targets[i]);
+
+      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, &error), -1);
+      assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_UNAVAILABLE));
+      assert_true (g_str_has_prefix (error->message, text));
+    }
+}
+
+/* A bare name is looked up in the caller's PATH, like execvp. */
+static void
+test_path_lookup (void **state)
+{
+  g_autofree char *old_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *path = g_strdup_printf ("/nonexistent:%s:%s", dir, old_path);
+  const char *relay[] = { "capture", "--via-path", NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_setenv ("PATH", path, TRUE);
+  status = mg_relay_run (relay, NULL, spool, TRUE, &error);
+  g_setenv ("PATH", old_path, TRUE);
+  assert_int_equal (status, 0);
+  assert_output ("args", "--via-path\n", 11);
+}
+
+/* A relay that exits without reading its input (2 MiB from a spool file):
+ * its status is returned, matchguard is not killed by SIGPIPE. */
+static void
+test_relay_stops_reading (void **state)
+{
+  GString *big = g_string_new ("From: a@x\nSubject: big\n\n");
+  const char *scripts[] = { "exit-early", "read-some" };
+  const int codes[] = { 3, 0 };
+  gsize i;
+
+  while (big->len < 2 * 1024 * 1024)
+    g_string_append (big, "a line of a big message that nobody reads to the end\n");
+  assert_true (signal (SIGPIPE, SIG_DFL) != SIG_ERR);
+  for (i = 0; i < G_N_ELEMENTS (scripts); i++)
+    {
+      g_autofree char *script = path_in_dir (scripts[i]);
+      const char *relay[] = { script, NULL };
+      g_autoptr (mg_spool_t) spool = spool_of (big->str, big->len, MG_SPOOL_MEMORY_LIMIT);
+      g_autoptr (GError) error = NULL;
+
+      assert_false (mg_spool_in_memory (spool));
+      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, &error), codes[i]);
+      assert_null (error);
+    }
+  g_string_free (big, TRUE);
+}
+
+/* A big message arrives whole. */
+static void
+test_big_message_exact (void **state)
+{
+  g_autofree char *script = path_in_dir ("capture");
+  const char *relay[] = { script, NULL };
+  GString *big = g_string_new ("From: a@x\r\nX-Matchguard-Override: x\r\n\r\n");
+  g_autoptr (mg_spool_t) spool = NULL;
+  guint i;
+
+  for (i = 0; big->len < 2 * 1024 * 1024; i++)
+    g_string_append_printf (big, "%u\r\n%c", i, (char) (i & 0xff));
+  spool = spool_of (big->str, big->len, MG_SPOOL_MEMORY_LIMIT);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, NULL), 0);
+  {
+    g_autoptr (GBytes) body = output ("body");
+    gsize len;
+    const char *p = g_bytes_get_data (body, &len);
+    gsize cut = strlen ("X-Matchguard-Override: x\r\n");
+
+    assert_int_equal (len, big->len - cut);
+    assert_memory_equal (p, big->str, 11);
+    assert_memory_equal (p + 11, big->str + 11 + cut, len - 11);
+  }
+  g_string_free (big, TRUE);
+}
+
+/* The relay gets SIGPIPE at its default even if we ignore it, and none of
+ * our descriptors beyond 0-2. */
+static void
+test_child_environment (void **state)
+{
+  g_autofree char *script = path_in_dir ("capture");
+  const char *relay[] = { script, NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), 0);
+  g_autoptr (GBytes) sigign = NULL;
+  g_autofree char *fdtext = NULL;
+  g_autofree char *line = NULL;
+  guint64 mask;
+  int fd = open ("/dev/null", O_RDONLY);   /* no O_CLOEXEC: closing it is the relay module's job */
+
+  assert_true (fd > 2);
+  fdtext = g_strdup_printf ("%d", fd);
+  g_setenv ("MG_TEST_FD", fdtext, TRUE);
+  assert_true (signal (SIGPIPE, SIG_IGN) != SIG_ERR);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, NULL), 0);
+  assert_true (signal (SIGPIPE, SIG_DFL) != SIG_ERR);
+  close (fd);
+
+  assert_output ("fd", "closed\n", 7);
+  assert_output ("body", message_stripped, strlen (message_stripped));
+  sigign = output ("sigign");
+  assert_non_null (sigign);
+  line = g_strndup (g_bytes_get_data (sigign, NULL), g_bytes_get_size (sigign));
+  assert_true (g_str_has_prefix (line, "SigIgn:"));
+  mask = g_ascii_strtoull (g_strstrip (line + 7), NULL, 16);
+  assert_false (mask & (G_GUINT64_CONSTANT (1) << (SIGPIPE - 1)));
+  /* the spool file (fd of the spool) is not inherited either */
+  assert_true (mg_spool_fd (spool) > 2);
+}
+
+/* Passthrough: our standard input goes to the relay as it is. */
+static void
+test_passthrough (void **state)
+{
+  g_autofree char *script = path_in_dir ("capture");
+  const char *relay[] = { script, "-C", "relay.conf", NULL };
+  const char *args[] = { "-bp", NULL };
+  const char input[] = "not a message at all\0 but bytes\n";
+  int saved = dup (STDIN_FILENO);
+  int fd = memfd_create ("test-relay-stdin", MFD_CLOEXEC);
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  assert_true (saved >= 0 && fd >= 0);
+  assert_int_equal (write (fd, input, sizeof input - 1), (gssize) sizeof input - 1);
+  assert_int_equal (lseek (fd, 0, SEEK_SET), 0);
+  assert_int_equal (dup2 (fd, STDIN_FILENO), STDIN_FILENO);
+  g_setenv ("MG_TEST_EXIT", "66", TRUE);
+  status = mg_relay_passthrough (relay, args, &error);
+  dup2 (saved, STDIN_FILENO);
+  close (saved);
+  close (fd);
+
+  assert_int_equal (status, 66);
+  assert_null (error);
+  assert_output ("args", "-C\nrelay.conf\n-bp\n", 18);
+  assert_output ("body", input, sizeof input - 1);
+}
+
+static void
+test_passthrough_errors (void **state)
+{
+  g_autofree char *script = path_in_dir ("killself");
+  const char *killed[] = { script, NULL };
+  const char *missing[] = { "/nonexistent/relay", NULL };
+  const char *empty[] = { "", NULL };
+  const char *args[] = { "-bp", NULL };
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (GError) e3 = NULL;
+
+  assert_int_equal (mg_relay_passthrough (killed, args, &e1), -1);
+  assert_true (g_error_matches (e1, MG_ERROR, MG_ERROR_TEMPFAIL));
+  assert_int_equal (mg_relay_passthrough (missing, args, &e2), -1);
+  assert_true (g_error_matches (e2, MG_ERROR, MG_ERROR_UNAVAILABLE));
+  assert_int_equal (mg_relay_passthrough (empty, args, &e3), -1);
+  assert_true (g_error_matches (e3, MG_ERROR, MG_ERROR_CONFIG));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup (test_argv_order_and_body, setup),
+    cmocka_unit_test_setup (test_unstripped_no_args, setup),
+    cmocka_unit_test_setup (test_exit_status, setup),
+    cmocka_unit_test_setup (test_killed_by_signal, setup),
+    cmocka_unit_test_setup (test_not_found, setup),
+    cmocka_unit_test_setup (test_not_executable, setup),
+    cmocka_unit_test_setup (test_path_lookup, setup),
+    cmocka_unit_test_setup (test_relay_stops_reading, setup),
+    cmocka_unit_test_setup (test_big_message_exact, setup),
+    cmocka_unit_test_setup (test_child_environment, setup),
+    cmocka_unit_test_setup (test_passthrough, setup),
+    cmocka_unit_test_setup (test_passthrough_errors, setup),
+  };
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  dir = g_dir_make_tmp ("test-relay-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 99;
+    }
+  g_setenv ("MG_TEST_DIR", dir, TRUE);
+  write_script ("capture", capture_script, 0755);
+  write_script ("killself", "#!/bin/sh\nkill -TERM $$\nsleep 5\nexit 0\n", 0755);
+  write_script ("exit-early", "#!/bin/sh\nexit 3\n", 0755);
+  write_script ("read-some", "#!/bin/sh\nhead -c 10 > /dev/null\nexit 0\n", 0755);
+  write_script ("not-executable", "#!/bin/sh\nexit 0\n", 0644);
+  g_mime_init ();
+
+  status = cmocka_run_group_tests (tests, NULL, NULL);
+
+  {
+    const char *names[] = { "capture", "killself", "exit-early", "read-some", "not-executable" };
+    gsize i;
+
+    remove_outputs ();
+    for (i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *path = path_in_dir (names[i]);
+        unlink (path);
+      }
+    if (rmdir (dir) != 0)
+      {
+        fprintf (stderr, "%s: %s\n", dir, g_strerror (errno));
+        status = 1;
+      }
+  }
+  g_free (dir);
+  g_mime_shutdown ();
+  return status;
+}
