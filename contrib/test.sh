@@ -25,7 +25,7 @@ for log in tests/*.log; do
         p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
         f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     else
-        grep -E '^(FAIL|ERROR) |^pending|^acceptance:' "$log" | head -n 20
+        grep -E '^(FAIL|ERROR) |^acceptance:|^sendmail:' "$log" | head -n 20
         line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
         echo "${line:-no summary (see $log)}"
         p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')

@@ -89,9 +89,13 @@ static gboolean
 is_mbox (const char *path)
 {
   char head[5] = { 0 };
-  FILE *f = fopen (path, "rb");
+  FILE *f;
   gboolean mbox;
 
+  /* peeking at a pipe (/dev/stdin) would eat what the parser needs */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  f = fopen (path, "rb");
   if (f == NULL)
     return FALSE;
   mbox = fread (head, 1, 5, f) == 5 && memcmp (head, "From ", 5) == 0;

@@ -1,0 +1,164 @@
+#!/bin/bash
+# The ledger as a user meets it (SPEC 1, 7, 9): import (counts, idempotence,
+# each message's Date), log (text and JSON Lines), check reading the ledger
+# without changing it, audit replaying in date order, and a ledger that is
+# unsafe or damaged.  Each check prints PASS/FAIL; the last line is
+# "N passed, M failed".
+set -u
+
+BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
+SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+PY=${PYTHON3:-$(command -v /usr/bin/python3 || command -v python3)}
+T=$(mktemp -d "${TMPDIR:-/tmp}/mg-ledger.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
+unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+expect() {
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name: exit $rc, expected $want ($(head -c 300 "$T/err"))"; fi
+}
+contains() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 400 "$2")"; fi; }
+lacks() { if grep -qF -- "$3" "$2"; then bad "$1: '$3' found"; else ok "$1"; fi; }
+lines() { local n; n=$(grep -c . "$2"); if [ "$n" -eq "$3" ]; then ok "$1"; else bad "$1: $n lines, expected $3"; fi; }
+
+[ -x "$BIN" ] || { bad "binary $BIN not found"; echo "$pass passed, $fail failed"; exit 1; }
+
+mkdir -p "$T/conf"
+cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
+chmod 600 "$T/conf/"*.conf
+CONF=$T/conf/example.conf
+L=$T/.local/share/matchguard/ledger.db   # [ledger] path of config/example.conf
+mg() { "$BIN" "$1" --config "$CONF" "${@:2}"; }
+
+# A letter to a program: letter FILE DATE MSGID TO SUBJECT TEXT
+letter() {
+    cat > "$1" <<EOF
+From: Amina Okafor <amina.okafor@example.org>
+To: $4
+Subject: $5
+Date: $2
+Message-ID: <$3@laptop.example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Dear Selection Committee,
+
+$6
+
+Sincerely,
+Amina Okafor
+AAMC ID 12345678
+EOF
+}
+GREENFIELD='"Dr. Celeste Moreau" <cmoreau@greenfield-med.example.edu>'
+MAPLE='irresidency@maplehollow-mc.example.org'
+letter "$T/first-greenfield.eml" "Mon, 15 Feb 2027 09:00:00 -0500" first-gf "$GREENFIELD" "Intent to rank" \
+    "After my interview, I will rank Greenfield IR #1 on my rank order list."
+letter "$T/update-greenfield.eml" "Thu, 22 Oct 2026 09:12:40 -0400" update-gf "$GREENFIELD" "Update" \
+    "I wanted to share that my abstract on genicular artery embolization was accepted at SIR. Greenfield IR remains a program I admire."
+letter "$T/first-ashford.eml" "Tue, 16 Feb 2027 10:00:00 -0500" first-ash "$MAPLE" "Intent to rank" \
+    "After my interview, I will rank Maple Hollow IR #1 on my rank order list."
+letter "$T/friend.eml" "Tue, 16 Feb 2027 10:00:00 -0500" friend "sam@mail.example.net" "Dinner" \
+    "Dinner on Friday?"
+# an mbox holding the three sent letters, newest first (date order is not file order)
+for f in first-ashford first-greenfield update-greenfield friend; do
+    printf 'From amina@example.org Mon Feb 15 09:00:00 2027\n'
+    cat "$T/$f.eml"
+    echo
+done > "$T/sent.mbox"
+
+# --- check before any ledger exists ----------------------------------------
+expect "check without a ledger works" 0 mg check --at 2027-02-16T10:00:00-05:00 "$T/first-ashford.eml"
+if [ -e "$L" ]; then bad "check created a ledger"; else ok "check creates no ledger"; fi
+
+# --- import --------------------------------------------------------------------
+expect "import two letters" 0 mg import "$T/first-greenfield.eml" "$T/update-greenfield.eml" "$T/friend.eml"
+contains "import reports what it recorded" "$T/out" "recorded 2 messages, 0 already in the ledger, 1 not program mail"
+if [ "$(stat -c %a "$L")" = 600 ] && [ "$(stat -c %a "$(dirname "$L")")" = 700 ]; then
+    ok "ledger file 0600 in a 0700 directory"
+else
+    bad "ledger modes: $(stat -c %a "$L") in $(stat -c %a "$(dirname "$L")")"
+fi
+if grep -qa "genicular" "$L"; then bad "the ledger holds message text"; else ok "the ledger holds no message text"; fi
+expect "import is idempotent (files)" 0 mg import "$T/first-greenfield.eml" "$T/update-greenfield.eml"
+contains "import again records nothing" "$T/out" "recorded 0 messages, 2 already in the ledger"
+expect "import is idempotent (the same mail in an mbox)" 0 mg import "$T/sent.mbox"
+contains "mbox import adds only the new letter" "$T/out" "recorded 1 message, 2 already in the ledger, 1 not program mail"
+expect "import of a missing source" 74 mg import "$T/nope.mbox"
+expect "import with nothing to read" 64 mg import
+
+# --- log ---------------------------------------------------------------------------
+expect "log --format json" 0 mg log --format json
+lines "log: one line per entry" "$T/out" 3
+if "$PY" - "$T/out" <<'PYEOF'
+import json, sys
+keys = {"time", "message_id", "subject", "kind", "intent", "programs", "recipients", "status", "overrides", "findings"}
+rows = [json.loads(l) for l in open(sys.argv[1])]
+for r in rows:
+    assert set(r) == keys, set(r) ^ keys
+    assert r["status"] == "imported", r
+# newest last, at each message's own Date
+assert [r["message_id"] for r in rows] == ["<update-gf@laptop.example.org>", "<first-gf@laptop.example.org>",
+                                           "<first-ash@laptop.example.org>"], rows
+assert rows[0]["time"].startswith("2026-10-22T09:12:40"), rows[0]["time"]
+assert rows[1]["programs"] == ["greenfield-ir"] and rows[1]["intent"] == "first" and rows[1]["kind"] == "intent"
+assert rows[0]["kind"] == "update" and rows[0]["recipients"] == ["cmoreau@greenfield-med.example.edu"]
+PYEOF
+then ok "log JSON: SPEC 9 keys, Date order, kind, intent, programs"; else bad "log JSON content"; fi
+expect "log as text" 0 mg log
+contains "log text shows status and subject" "$T/out" "imported"
+
+# --- check reads the ledger and changes nothing -----------------------------------------
+letter "$T/first-stonebridge.eml" "Wed, 17 Feb 2027 10:00:00 -0500" first-sb "ir-program@stonebridge-health.example.edu" \
+    "Intent to rank" "After my interview, I will rank Stonebridge IR #1 on my rank order list."
+cp -p "$L" "$T/before.db"
+expect "check: #1 to a third program is blocked by the ledger" 2 mg check --format json --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
+contains "check names first-choice-duplicate" "$T/out" '"rule":"first-choice-duplicate"'
+contains "the finding names the other program" "$T/out" "greenfield-ir"
+if cmp -s "$L" "$T/before.db"; then ok "check left the ledger byte-identical"; else bad "check changed the ledger"; fi
+expect "check --no-ledger ignores history" 0 mg check --no-ledger --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
+expect "check --at before the earlier letters does not see them" 0 mg check --at 2027-02-14T10:00:00-05:00 "$T/first-stonebridge.eml"
+MATCHGUARD_LEDGER="$T/other.db" expect "MATCHGUARD_LEDGER names another (missing) ledger" 0 mg check --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
+expect "--ledger names another (missing) ledger" 0 mg check --ledger "$T/other.db" --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
+
+# --- audit ---------------------------------------------------------------------------
+cp -p "$L" "$T/before.db"
+expect "audit finds the second #1 letter in date order" 2 mg audit --format json "$T/sent.mbox"
+lines "audit: one line per message" "$T/out" 4
+if "$PY" - "$T/out" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {r["message_id"]: r for r in rows}
+assert by["<first-ash@laptop.example.org>"]["verdict"] == "block", by
+assert "first-choice-duplicate" in [f["rule"] for f in by["<first-ash@laptop.example.org>"]["findings"]]
+assert by["<first-gf@laptop.example.org>"]["verdict"] == "ok", by["<first-gf@laptop.example.org>"]
+assert [r["message_id"] for r in rows][0] == "<update-gf@laptop.example.org>"
+PYEOF
+then ok "audit: the earlier #1 passes, the later one is blocked, date order"; else bad "audit content: $(head -c 600 "$T/out")"; fi
+if cmp -s "$L" "$T/before.db"; then ok "audit left the ledger alone"; else bad "audit changed the ledger"; fi
+expect "audit of the clean letter alone" 0 mg audit "$T/update-greenfield.eml"
+contains "audit text summary" "$T/out" "1 message replayed, 0 would have been refused"
+
+# --- unsafe or damaged ledgers -----------------------------------------------------------
+chmod 660 "$L"
+expect "a group-writable ledger is refused" 75 mg check --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
+contains "the refusal says what to do" "$T/err" "chmod"
+chmod 600 "$L"
+head -c 4096 /dev/urandom > "$T/corrupt.db"
+chmod 600 "$T/corrupt.db"
+cp -p "$T/corrupt.db" "$T/corrupt.orig"
+expect "a corrupt ledger: check exits 75" 75 mg check --ledger "$T/corrupt.db" "$T/first-stonebridge.eml"
+expect "a corrupt ledger: import exits 75" 75 mg import --ledger "$T/corrupt.db" "$T/first-stonebridge.eml"
+lines "one line of error" "$T/err" 1
+if cmp -s "$T/corrupt.db" "$T/corrupt.orig" && [ ! -e "$T/corrupt.db-journal" ]; then ok "the corrupt file is untouched"; else bad "the corrupt file was changed"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
