@@ -24,11 +24,7 @@
 """
 
 import json
-import random
-import signal
-import sqlite3
 import sys
-import time
 
 LOG_KEYS = ("time", "message_id", "subject", "kind", "intent", "programs", "recipients",
             "status", "overrides", "findings")
@@ -141,6 +137,7 @@ def cmd_body(src):
 
 
 def cmd_garbage(path):
+    import random
     rnd = random.Random(20261128)
     data = bytes(rnd.randrange(256) for _ in range(4096))
     # no header line can be read out of it: a NUL first, no ':' at all
@@ -151,6 +148,9 @@ def cmd_garbage(path):
 
 
 def cmd_lock(db, ready, seconds):
+    import signal
+    import sqlite3
+    import time
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     con = sqlite3.connect(db, isolation_level=None, timeout=5)
     con.execute("BEGIN EXCLUSIVE")

@@ -106,8 +106,11 @@ run() {
     OUT=$T/out.$N
     ERR=$T/err.$N
     run_env
-    # exec in a subshell: the shell adds nothing ("Killed", ...) to ERR
-    { (cd "$T" && exec env -i "${RUN_ENV[@]}" timeout -k 5 "$E2E_TIMEOUT" "$@") >"$OUT" 2>"$ERR"; } 2>/dev/null
+    # exec in a subshell: the shell adds nothing ("Killed", ...) to ERR; in
+    # the background and waited for, so that a SIGTERM to the tests is
+    # handled at once (the EXIT trap then reaps it)
+    { (cd "$T" && exec env -i "${RUN_ENV[@]}" timeout -k 5 "$E2E_TIMEOUT" "$@") <&0 >"$OUT" 2>"$ERR" &
+        wait $!; } 2>/dev/null
     RC=$?
 }
 # mg ARGS...: matchguard itself, as a mail client runs it

@@ -149,6 +149,37 @@ t_exact_bytes() { # CLIENT
     if grep -qa $'\xe9' "$T/got.eml"; then ok "8-bit byte (e-acute, iso-8859-1) arrived as such"; else bad "no 8-bit e-acute in the relayed message"; fi
 }
 
+# a large attachment (matchguard spools it, SPEC 2.1), an 8-bit body with
+# use_8bitmime (-B8BITMIME), and write_bcc=yes (neomutt then keeps the Bcc
+# header in what it hands over; msmtp removes it, SPEC 6)
+t_attachment() {
+    begin neomutt-attachment-8bit-write-bcc || return
+    need neomutt msmtp || return
+    head -c 2000000 /dev/urandom >"$T/scan.pdf"
+    write_muttrc "$T/muttrc" "" \
+        "set sendmail=\"$E2E/capture-sendmail --dir $T/cap --exec $T/bin/matchguard -oem -oi\"" \
+        "set use_envelope_from=yes" "set use_8bitmime=yes" "set write_bcc=yes"
+    client neomutt -s "Application update - Farida Rahimi (AAMC ID 31860427)" -a "$T/scan.pdf" \
+        -b "$MENTOR" -- pvarga@dunmore.example.org \
+        < <("$PY" "$HELPER" body "$E2E/messages/draft-dunmore.eml")
+    expect_rc 0 "neomutt with a 2 MB attachment, 8-bit body, write_bcc=yes"
+    local argv
+    argv=$("$PY" "$HELPER" argv "$T/cap/call.1/argv" 2>/dev/null | tr '\n' ' ')
+    [[ $argv == *-B8BITMIME* ]] && ok "neomutt passed -B8BITMIME (and msmtp accepted it through matchguard)" ||
+        bad "neomutt did not pass -B8BITMIME: $argv"
+    expect_received 1 "2 MB attachment"
+    expect_envelope 1 "$ME" pvarga@dunmore.example.org "$MENTOR"
+    smtp_unix 1 "$T/got.eml"
+    has_header "$T/cap/call.1/stdin" Bcc && ok "neomutt handed over a Bcc header (write_bcc=yes)" ||
+        bad "neomutt handed over no Bcc header with write_bcc=yes"
+    "$PY" "$HELPER" strip-headers "$T/cap/call.1/stdin" "$T/want.eml" Bcc
+    expect_same "$T/got.eml" "$T/want.eml" "2 MB message relayed byte for byte (less the Bcc header msmtp removes)"
+    local left
+    left=$(find "$T/tmp" -mindepth 1 2>/dev/null | head -n 3 | tr '\n' ' ')
+    [ -z "$left" ] && ok "no spool file left in TMPDIR" || bad "left in TMPDIR: $left"
+    expect_statuses "sent" "2 MB attachment"
+}
+
 # -------------------------------------------------------- prepared drafts --
 
 draft_client() { # CLIENT DRAFT
@@ -186,6 +217,7 @@ TESTS+=(
     "mutt-batch-contrib-rc|t_batch_contrib mutt"
     "neomutt-relay-byte-for-byte|t_exact_bytes neomutt"
     "mutt-relay-byte-for-byte|t_exact_bytes mutt"
+    "neomutt-attachment-8bit-write-bcc|t_attachment"
     "neomutt-draft|t_draft neomutt"
     "mutt-draft|t_draft mutt"
 )
