@@ -160,5 +160,47 @@ expect "a corrupt ledger: import exits 75" 75 mg import --ledger "$T/corrupt.db"
 lines "one line of error" "$T/err" 1
 if cmp -s "$T/corrupt.db" "$T/corrupt.orig" && [ ! -e "$T/corrupt.db-journal" ]; then ok "the corrupt file is untouched"; else bad "the corrupt file was changed"; fi
 
+# --- sendmail mode: own options, --allow, the confirmation window ----------------
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "$RELAY_OUT.args"\ncat > "$RELAY_OUT.body"\n' > "$T/relay.sh"
+chmod 755 "$T/relay.sh"
+sed -e "s|^command = .*|command = $T/relay.sh|" -e "s|^path = .*|path = $T/send.db|" "$CONF" > "$T/conf/send.conf"
+chmod 600 "$T/conf/send.conf"
+export RELAY_OUT=$T/relayed
+letter "$T/template.eml" "Wed, 17 Feb 2027 10:00:00 -0500" tmpl "$MAPLE" "Update" \
+    "I am writing to [Program Name] to share that my abstract on genicular artery embolization was accepted at SIR."
+expect "sendmail: a placeholder is refused" 77 "$BIN" --config "$T/conf/send.conf" -oi -- "$MAPLE" < "$T/template.eml"
+contains "the refusal names the rule and the override header" "$T/err" "X-Matchguard-Override: placeholder"
+if [ -e "$RELAY_OUT.body" ]; then bad "a refused message reached the relay"; else ok "a refused message never reaches the relay"; fi
+expect "sendmail: --allow before the sendmail options releases it" 0 "$BIN" --config "$T/conf/send.conf" --allow placeholder -oi -- "$MAPLE" < "$T/template.eml"
+if cmp -s "$RELAY_OUT.body" "$T/template.eml"; then ok "relayed byte for byte"; else bad "relayed bytes differ"; fi
+if [ "$(cat "$RELAY_OUT.args")" = "$(printf '%s\n' -oi -- "$MAPLE")" ]; then
+    ok "the relay gets the sendmail options, not matchguard's own"
+else
+    bad "relay arguments: $(tr '\n' ' ' < "$RELAY_OUT.args")"
+fi
+expect "log after the sends" 0 "$BIN" log --config "$T/conf/send.conf" --format json
+if "$PY" - "$T/out" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["status"] for r in rows] == ["refused", "sent"], rows
+assert rows[1]["overrides"] == ["placeholder"] and "placeholder" in rows[1]["findings"], rows[1]
+assert rows[0]["overrides"] == [] and "placeholder" in rows[0]["findings"], rows[0]
+PYEOF
+then ok "the ledger: refused, then sent with the override recorded"; else bad "ledger after --allow: $(cat "$T/out")"; fi
+
+# a warning waits for confirmation; with a window of 0 minutes no re-send confirms it
+letter "$T/status.eml" "Wed, 17 Feb 2027 10:00:00 -0500" status "$MAPLE" "Application" \
+    "Have you had a chance to review my application to Maple Hollow IR?"
+sed -i 's/^confirm_window_minutes = .*/confirm_window_minutes = 0/' "$T/conf/send.conf"
+rm -f "$RELAY_OUT.body"
+expect "sendmail: a warning is refused the first time" 77 "$BIN" --config "$T/conf/send.conf" -oi -- "$MAPLE" < "$T/status.eml"
+contains "the refusal explains how to confirm" "$T/err" "send the same"
+sleep 1
+expect "sendmail: outside the window the re-send is refused again" 77 "$BIN" --config "$T/conf/send.conf" -oi -- "$MAPLE" < "$T/status.eml"
+sed -i 's/^confirm_window_minutes = .*/confirm_window_minutes = 15/' "$T/conf/send.conf"
+expect "sendmail: inside the window the re-send is relayed" 0 "$BIN" --config "$T/conf/send.conf" -oi -- "$MAPLE" < "$T/status.eml"
+if cmp -s "$RELAY_OUT.body" "$T/status.eml"; then ok "the confirmed message relayed byte for byte"; else bad "confirmed message bytes differ"; fi
+expect "sendmail: no recipients and no -t" 64 "$BIN" --config "$T/conf/send.conf" -oi < "$T/status.eml"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
