@@ -25,6 +25,7 @@ typedef struct {
   char **allow;
   GPtrArray *messages;   /* mg_message_t*, as read */
   int error_status;
+  gboolean progress;     /* a progress line on a terminal */
 } audit_t;
 
 static void
@@ -33,6 +34,8 @@ keep_message (mg_message_t *message, gpointer data)
   audit_t *audit = data;
 
   g_ptr_array_add (audit->messages, message);
+  if (audit->progress && audit->messages->len % 50 == 0)
+    fprintf (stderr, "\raudit: %u messages read", audit->messages->len);
 }
 
 static void
@@ -98,8 +101,11 @@ mg_cmd_audit (int argc, char **argv)
       goto out;
     }
 
+  audit.progress = isatty (STDERR_FILENO) && !audit.common.quiet;
   for (i = 1; i < (guint) argc; i++)
     mg_sources_read (argv[i], keep_message, source_error, &audit);
+  if (audit.progress && audit.messages->len >= 50)
+    fputc ('\n', stderr);
   g_ptr_array_sort (audit.messages, compare_dates);   /* a stable sort */
 
   colour = audit.common.format == MG_FORMAT_TEXT && isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL;
