@@ -113,6 +113,57 @@ t_ledger_locked() {
     expect_received 2 "after the lock"
 }
 
+# a slow relay (an SMTP server that takes its time) must not hold the
+# ledger: a second send meanwhile is decided at once, against the first
+# one's pending entry (SPEC 7: only the check and the pending insert are one
+# transaction)
+t_slow_relay() {
+    begin slow-relay-does-not-hold-the-ledger || return
+    need msmtp || return
+    conf_set busy_timeout_ms 1000
+    local slow=$T/.config/matchguard/slow.conf
+    cp "$CONF" "$slow"
+    sed -i "s|^command *=.*|command = '$E2E/fake-relay' --dir '$T/relay' --mode sleep:4|" "$slow"
+    first_letter "$T/first.eml" birchfield-ir
+    make_update
+    run_env
+    (cd "$T" && env -i "${RUN_ENV[@]}" MATCHGUARD_CONFIG="$slow" timeout -k 5 "$E2E_TIMEOUT" \
+        "$BIN" -oem -oi -f "$ME" -- "${PROG_ADDR[birchfield-ir]}" \
+        <"$T/first.eml" >"$T/slow.out" 2>"$T/slow.err"; echo $? >"$T/slow.rc") 2>/dev/null &
+    local slowpid=$! i
+    for i in $(seq 100); do
+        [ -s "$T/relay/stdin" ] && break
+        sleep 0.05
+    done
+    [ -s "$T/relay/stdin" ] || bad "the slow relay was not started"
+    local t0=$SECONDS
+    send_update
+    expect_rc 0 "a clean update to another program while the #1 letter's relay is still running"
+    [ ! -e "$T/slow.rc" ] && [ $((SECONDS - t0)) -le 3 ] && ok "decided at once, not after the slow relay" ||
+        bad "the second send waited for the slow relay ($((SECONDS - t0))s)"
+    first_letter "$T/first2.eml" coralview-ir
+    mg -oem -oi -f "$ME" -- "${PROG_ADDR[coralview-ir]}" <"$T/first2.eml"
+    expect_rc 77 "a #1 letter to a third program while the first #1 letter is pending"
+    expect_stderr 'first-choice-duplicate' "the refusal names first-choice-duplicate"
+    wait "$slowpid"
+    [ "$(cat "$T/slow.rc" 2>/dev/null)" = 0 ] && ok "the slow send finished with exit 0" ||
+        bad "the slow send exited $(cat "$T/slow.rc" 2>/dev/null) ($(first_err "$T/slow.err"))"
+    expect_received 1 "the update (the #1 letter went to the slow relay)"
+    read_log || return
+    local got="" row
+    for row in "${LOG_ROWS[@]}"; do
+        got="$got $(log_field "$row" 0):$(log_field "$row" 1)"
+    done
+    case $got in
+        *sent:birchfield-ir*) ok "ledger: the slow #1 letter ends sent" ;;
+        *) bad "ledger:$got (the slow #1 letter should end sent)" ;;
+    esac
+    case $got in
+        *sent:alderpoint-ir*) ok "ledger: the update is sent" ;;
+        *) bad "ledger:$got (the update should be sent)" ;;
+    esac
+}
+
 t_ledger_corrupt() {
     begin ledger-corrupt-75 || return
     mkdir -p "$(dirname "$LEDGER")"
@@ -148,6 +199,7 @@ TESTS+=(
     "relay-killed-by-signal-75|t_relay_signal"
     "neomutt-config-unknown-key-78|t_config_error"
     "ledger-locked-past-timeout-75|t_ledger_locked"
+    "slow-relay-does-not-hold-the-ledger|t_slow_relay"
     "ledger-corrupt-75|t_ledger_corrupt"
     "empty-and-garbage-input-65|t_bad_input"
 )
