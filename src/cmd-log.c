@@ -16,7 +16,9 @@ format_time (gint64 time)
 {
   g_autoptr (GDateTime) local = g_date_time_new_from_unix_local (time);
 
-  return local != NULL ? g_date_time_format_iso8601 (local) : g_strdup_printf ("%" G_GINT64_FORMAT, time);
+  if (local == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, time);
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 static void
