@@ -36,9 +36,11 @@
  *   header (application_id, user_version, the number of schema objects)
  *   in one statement, and a file that is not a SQLite database, is
  *   corrupt, is another program's database or is of a newer schema is
- *   reported and left byte for byte as it was.  A read-only open of a
- *   ledger left with a hot journal by a crashed writer is refused (it
- *   cannot roll back); the next writable open recovers it.
+ *   reported and left byte for byte as it was.  A writer that crashed
+ *   mid-transaction leaves only uncommitted WAL frames, which every later
+ *   reader ignores; a ledger of the earlier DELETE mode left with a hot
+ *   journal is refused by a read-only open (it cannot roll back) and
+ *   recovered by the next writable one.
  *
  * - Journal mode WAL, synchronous FULL: a commit is durable after one
  *   fdatasync of the log, and a send commits twice (pending, then sent or
@@ -575,10 +577,12 @@ mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError
 
   /* WAL: a durable commit is one fdatasync of the log (about a quarter
    * of DELETE's journal dance), and a send commits twice.  The log and
-   * its index are kept after close, so that `check`'s read-only opens
-   * find them and never create files beside the ledger. */
+   * its index are kept after close (the log emptied: journal_size_limit
+   * 0), so that `check`'s read-only opens find them and never create
+   * files beside the ledger. */
   sqlite3_file_control (ledger->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
   if (!exec (ledger, "PRAGMA journal_mode = WAL", "open", error)
+      || !exec (ledger, "PRAGMA journal_size_limit = 0", "open", error)
       || !exec (ledger, "PRAGMA synchronous = FULL", "open", error))
     return NULL;
   if (header.version < SCHEMA_VERSION && !migrate (ledger, error))
@@ -652,21 +656,42 @@ mg_ledger_rollback (mg_ledger_t *ledger)
 
 /* --- reading -------------------------------------------------------------- */
 
-/* The four lists are kept as their items joined by line feeds: program
- * ids, addr-specs and rule ids never hold one, and splitting is far
- * cheaper than parsing JSON for every entry of every send. */
+/* The four lists are kept as their items joined by line feeds, a line
+ * feed or backslash inside an item escaped as "\\n" or "\\\\" (ours never
+ * hold one): splitting is far cheaper than parsing JSON for every entry
+ * of every send, and the text stays readable in the sqlite3 shell. */
 static char **
 decode_list (const char *text)
 {
+  GPtrArray *items;
+  GString *item;
+  const char *c;
+
   if (text == NULL)
     return NULL;
-  if (*text == '\0')
-    return g_new0 (char *, 1);
-  return g_strsplit (text, "\n", -1);
+  items = g_ptr_array_new ();
+  if (*text != '\0')
+    {
+      item = g_string_new (NULL);
+      for (c = text;; c++)
+        {
+          if (*c == '\\' && (c[1] == 'n' || c[1] == '\\'))
+            g_string_append_c (item, *++c == 'n' ? '\n' : '\\');
+          else if (*c == '\n' || *c == '\0')
+            {
+              g_ptr_array_add (items, g_string_free (item, FALSE));
+              if (*c == '\0')
+                break;
+              item = g_string_new (NULL);
+            }
+          else
+            g_string_append_c (item, *c);
+        }
+    }
+  g_ptr_array_add (items, NULL);
+  return (char **) g_ptr_array_free (items, FALSE);
 }
 
-/* Joins @items (NULL: empty) with line feeds; an item holding a line feed
- * (none of ours can) has it replaced by a space, so that it stays one item. */
 static char *
 encode_list (char **items)
 {
@@ -680,7 +705,14 @@ encode_list (char **items)
       if (items != first)
         g_string_append_c (text, '\n');
       for (c = *items; *c != '\0'; c++)
-        g_string_append_c (text, *c == '\n' ? ' ' : *c);
+        {
+          if (*c == '\n')
+            g_string_append (text, "\\n");
+          else if (*c == '\\')
+            g_string_append (text, "\\\\");
+          else
+            g_string_append_c (text, *c);
+        }
     }
   return g_string_free (text, FALSE);
 }
