@@ -25,6 +25,8 @@ typedef struct {
   mg_severity_t verdict;    /* OFF/INFO mean ok */
   GPtrArray *findings;      /* mg_finding_t*, in rule order */
   GPtrArray *overrides;     /* char*: rule ids whose findings an override released */
+  GBytes *fingerprint;      /* the message's similarity fingerprint when the history
+                               rules computed it (mg_rules_fingerprint()), else NULL */
 } mg_judgement_t;
 
 /* Runs every rule that can apply to @analysis at time @at (the rules'

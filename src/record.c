@@ -94,7 +94,8 @@ mg_record_entry (const mg_analysis_t *analysis, const mg_judgement_t *judgement,
   entry->programs = strv_from_array (programs);
   g_strfreev (entry->recipients);
   entry->recipients = strv_from_array (recipients);
-  entry->fingerprint = mg_rules_fingerprint (analysis);
+  entry->fingerprint = judgement->fingerprint != NULL ? g_bytes_ref (judgement->fingerprint)
+                                                     : mg_rules_fingerprint (analysis);
   entry->confirm_key = mg_record_confirm_key (analysis);
   entry->status = status;
   g_strfreev (entry->findings);

@@ -266,7 +266,7 @@ reschedule_repeated (judge_t *j, const mg_program_t *program, GPtrArray *earlier
     }
 }
 
-void
+GBytes *
 judge_history (judge_t *j)
 {
   const mg_analysis_t *a = j->analysis;
@@ -297,4 +297,5 @@ judge_history (judge_t *j)
       if (judge_enabled (j, MG_RULE_RESCHEDULE_REPEATED))
         reschedule_repeated (j, group->program, earlier);
     }
+  return g_steal_pointer (&fingerprint);
 }

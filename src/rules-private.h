@@ -35,7 +35,8 @@ gboolean judge_after_interview (GDateTime *at, const mg_program_t *program);
 /* The greeting opening the authored text, and what follows its first word. */
 gboolean judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee);
 
-/* The ledger rules (rules-history.c). */
-void judge_history (judge_t *j);
+/* The ledger rules (rules-history.c).  Returns the message's fingerprint
+ * when they needed it (transfer full), else NULL. */
+GBytes *judge_history (judge_t *j);
 
 #endif

@@ -32,6 +32,8 @@ mg_judgement_free (mg_judgement_t *judgement)
     return;
   g_ptr_array_unref (judgement->findings);
   g_ptr_array_unref (judgement->overrides);
+  if (judgement->fingerprint != NULL)
+    g_bytes_unref (judgement->fingerprint);
   g_free (judgement);
 }
 
@@ -993,7 +995,7 @@ mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at, const GPtrArray *h
             }
         }
       if (history != NULL)
-        judge_history (&j);
+        judgement->fingerprint = judge_history (&j);
     }
 
   g_ptr_array_sort (judgement->findings, compare_findings);   /* stable: SPEC 5 order */
