@@ -322,7 +322,7 @@ mg_cmd_sendmail (int argc, char **argv)
       goto out;
     }
 
-  message = mg_message_parse_stream (mg_spool_stream (spool), "standard input", &error);
+  message = mg_message_parse_stream (mg_spool_stream (spool), "outgoing message", &error);
   if (message == NULL)
     goto fail;
 
