@@ -94,6 +94,7 @@ print('verdicts ' + ', '.join('%s %d' % kv for kv in sorted(verdicts.items()))
 EOF
 )
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- the timed runs -----------------------------------------------------------
 # Interleaved: every round runs each command once, starting one further
 # along.  One process per run over the whole mbox.
@@ -131,6 +132,12 @@ echo "mbox    : $COUNT generated messages, $SIZE bytes (bench/gen-mbox.py, seed 
 echo "audit   : $summary"
 echo "runs    : $REPEATS of each command over the whole mbox, interleaved, after 1 warm-up round"
 echo "machine : $(nproc) CPU(s), ${cpu:-unknown CPU}, $(uname -sr), $(date -u +%Y-%m-%d)"
+echo "load    : $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min)"
+# Busy: load before the runs above half the CPUs, or after them above that
+# plus the one CPU this script keeps busy.
+busy=$(awk -v b="${load_before%% *}" -v a="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" \
+  'BEGIN { print (b > n / 2 || a > n / 2 + 1) ? 1 : 0 }')
+[ "$busy" = 1 ] && echo "          WARNING: the machine was busy; other load inflates every figure and skews the ratios"
 echo
 printf '  %-46s %10s %10s %10s\n' "one process over the mbox (median)" "ms" "msg/s" "ms/msg"
 row () {  # label name

@@ -61,6 +61,8 @@ else
   trap 'rm -rf "$T"' EXIT
 fi
 chmod 700 "$T"
+# A kept directory of an earlier run starts over: its ledger would be larger.
+rm -rf "$T/ledger" "$T/ledger.template" "$T/prefill" "$T/prefill.err" "$T"/callgrind.*
 mkdir -p "$T/home" "$T/config" "$T/data" "$T/state" "$T/cache" "$T/run" "$T/tmp" "$T/ledger"
 chmod 700 "$T"/*
 unset MATCHGUARD_LEDGER MATCHGUARD_ALLOW
@@ -148,6 +150,7 @@ rc=$?
 [ -s "$T/send.err" ] && { cat "$T/send.err" >&2; die "the first send printed findings: not verdict ok"; }
 cmp -s "$FILE" "$T/relayed.eml" || die "the relay did not receive the message unchanged"
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- the timed runs ---------------------------------------------------------
 # Five commands, each run RUNS times, interleaved: every round runs all
 # five, starting one further along, so that drift (other load, frequency)
@@ -206,6 +209,12 @@ echo "ledger  : $entries earlier entries ($prefilled relayed, $refused refused),
 echo "          every timed send was verdict ok and relayed (exit 0, nothing on stderr)"
 echo "relay   : bench/null-relay (reads the whole message, exits 0)"
 echo "machine : $(nproc) CPU(s), ${cpu:-unknown CPU}, $(uname -sr), $(date -u +%Y-%m-%d)"
+echo "load    : $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min)"
+# Busy: load before the runs above half the CPUs, or after them above that
+# plus the one CPU this script keeps busy.
+busy=$(awk -v b="${load_before%% *}" -v a="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" \
+  'BEGIN { print (b > n / 2 || a > n / 2 + 1) ? 1 : 0 }')
+[ "$busy" = 1 ] && echo "          WARNING: the machine was busy; other load inflates every figure and skews the ratios"
 echo
 printf '  %-44s %8s %8s %8s %8s\n' "wall time per message, ms" mean median min p90
 line "process floor (bench/null-relay </dev/null)" floor
@@ -248,16 +257,21 @@ if [ -n "$CALLGRIND" ]; then
   for name in base_fs send; do
     echo
     echo "  $name: Ir by library (self cost)"
-    callgrind_annotate --inclusive=no --threshold=100 "$T/callgrind.$name" 2> /dev/null | awk '
-      /^ *[0-9,]+ \(/ && /\[/ {
+    callgrind_annotate --inclusive=no --auto=no --threshold=100 "$T/callgrind.$name" 2> /dev/null | awk '
+      /^ *[0-9,]+ \(/ && /\[\/[^]]*\]$/ {
         ir = $1; gsub(",", "", ir); obj = $0; sub(/.*\[/, "", obj); sub(/\].*/, "", obj)
         n = split(obj, parts, "/"); lib[parts[n]] += ir; total += ir }
       END { for (l in lib) printf "%14d %5.1f%%  %s\n", lib[l], 100 * lib[l] / total, l }' \
       | sort -rn | head -12 | sed 's/^/  /'
     echo "  $name: top functions (self cost)"
-    callgrind_annotate --inclusive=no "$T/callgrind.$name" 2> /dev/null \
-      | awk '/^ *[0-9,]+ \(/ && /\[/' | head -15 | sed 's/^/  /'
+    callgrind_annotate --inclusive=no --auto=no "$T/callgrind.$name" 2> /dev/null \
+      | awk '/^ *[0-9,]+ \(/ && /\[\/[^]]*\]$/' | head -15 | cut -c1-150 | sed 's/^/  /'
   done
+  echo
+  echo "  send: matchguard's own functions, inclusive cost (what each step costs with its callees)"
+  callgrind_annotate --inclusive=yes --auto=no "$T/callgrind.send" 2> /dev/null \
+    | awk -v bin="[$MG]" 'index($0, bin) && !/below main|libc-start|\?\?\?/' | head -20 \
+    | sed "s| \\[$MG\\]||; s|^|  |" | cut -c1-120
   [ -n "$KEEP" ] && echo "  (callgrind output in $T/callgrind.*: callgrind_annotate --inclusive=yes FILE)"
 fi
 exit 0
