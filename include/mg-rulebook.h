@@ -99,6 +99,12 @@ typedef enum {
 /* Returns the compiled patterns of @set (transfer none; compiled once). */
 GPtrArray *mg_phrases (mg_phrases_t set);
 
+/* Compiles the patterns not compiled yet with the JIT (G_REGEX_OPTIMIZE):
+ * about twice the matching speed for several times the compile cost, so
+ * a gain for commands that judge many messages (audit, import, check of a
+ * mailbox) and a loss for one message (sendmail mode). */
+void mg_phrases_optimize (void);
+
 /* Word lists (NULL-terminated, normalised spelling). */
 extern const char *const mg_placeholder_words[];  /* template words inside [...] or {...} */
 extern const char *const mg_editorial_marks[];    /* [sic] and friends: never placeholders */

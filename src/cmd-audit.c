@@ -18,6 +18,7 @@
 #include "mg-ledger.h"
 #include "mg-record.h"
 #include "mg-rules.h"
+#include "mg-rulebook.h"
 #include "mg-sources.h"
 
 typedef struct {
@@ -102,6 +103,7 @@ mg_cmd_audit (int argc, char **argv)
     }
 
   audit.progress = isatty (STDERR_FILENO) && !audit.common.quiet;
+  mg_phrases_optimize ();   /* many messages: the JIT pays */
   for (i = 1; i < (guint) argc; i++)
     mg_sources_read (argv[i], keep_message, source_error, &audit);
   if (audit.progress && audit.messages->len >= 50)

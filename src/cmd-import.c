@@ -20,6 +20,7 @@
 #include "mg-ledger.h"
 #include "mg-record.h"
 #include "mg-rules.h"
+#include "mg-rulebook.h"
 #include "mg-sources.h"
 
 typedef struct {
@@ -142,6 +143,7 @@ mg_cmd_import (int argc, char **argv)
   import.config = config;
   import.ledger = ledger;
   import.progress = isatty (STDERR_FILENO) && !import.common.quiet;
+  mg_phrases_optimize ();   /* many messages: the JIT pays */
   for (i = 1; i < argc && !import.failed; i++)
     mg_sources_read (argv[i], import_message, source_error, &import);
   if (import.progress && import.seen >= 50)

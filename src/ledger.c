@@ -953,7 +953,7 @@ mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t status, GError
 {
   sqlite3_stmt *stmt = NULL;
   gint64 changes, row_id;
-  gboolean ok;
+  gboolean ok, own;
   int rc;
 
   g_return_val_if_fail (ledger != NULL, FALSE);
@@ -977,8 +977,21 @@ mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t status, GError
       sqlite3_finalize (stmt);
       return sqlite_error (ledger, rc, "write", error);
     }
+  /* The status change alone is committed without waiting for the disk
+   * (synchronous NORMAL; the next durable commit or checkpoint carries
+   * it): if the power fails first, the entry stays `pending`, which every
+   * rule counts as the `sent` it became.  A send then costs one flush of
+   * the log, not two. */
+  own = sqlite3_get_autocommit (ledger->db);
+  if (own && !exec (ledger, "PRAGMA synchronous = NORMAL", "write", error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
   ok = write_step (ledger, stmt, &changes, &row_id, error);
   sqlite3_finalize (stmt);
+  if (own && !exec (ledger, "PRAGMA synchronous = FULL", "write", ok ? error : NULL))
+    ok = FALSE;
   if (ok && changes == 0)
     {
       g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL,

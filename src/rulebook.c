@@ -528,6 +528,14 @@ static const char *const *const phrase_sets[MG_PHRASES_COUNT] = {
   [MG_PHRASES_APPLICANT_ID] = applicant_id,
 };
 
+static gboolean optimize_patterns;
+
+void
+mg_phrases_optimize (void)
+{
+  optimize_patterns = TRUE;
+}
+
 GPtrArray *
 mg_phrases (mg_phrases_t set)
 {
@@ -542,7 +550,8 @@ mg_phrases (mg_phrases_t set)
   for (source = phrase_sets[set]; *source != NULL; source++)
     {
       g_autoptr (GError) error = NULL;
-      GRegex *regex = g_regex_new (*source, G_REGEX_MULTILINE, 0, &error);
+      GRegex *regex = g_regex_new (*source, G_REGEX_MULTILINE
+                                   | (optimize_patterns ? G_REGEX_OPTIMIZE : 0), 0, &error);
 
       /* the patterns are ours: a bad one is a bug the tests catch */
       if (regex == NULL)
