@@ -24,6 +24,10 @@ typedef void (*mg_source_error_fn) (const GError *error, gpointer user_data);
 void mg_sources_read (const char *path, mg_source_message_fn on_message,
                       mg_source_error_fn on_error, gpointer user_data);
 
+/* TRUE when @path is a mailbox (an mbox or a maildir), i.e. may hold
+ * many messages. */
+gboolean mg_sources_is_mailbox (const char *path);
+
 G_END_DECLS
 
 #endif

@@ -152,9 +152,8 @@ mg_cmd_check (int argc, char **argv)
         }
       mg_sources_read ("-", on_message, on_error, &check);
     }
-  /* several sources, or a maildir: the JIT pays */
-  if (argc > 2 || (argc == 2 && strcmp (argv[1], "-") != 0
-                   && !g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)))
+  /* several sources, or a mailbox: the JIT pays */
+  if (argc > 2 || (argc == 2 && mg_sources_is_mailbox (argv[1])))
     mg_phrases_optimize ();
   for (i = 1; i < argc; i++)
     mg_sources_read (argv[i], on_message, on_error, &check);

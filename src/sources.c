@@ -136,6 +136,14 @@ read_source (walk_t *walk, const char *path)
     walk->on_message (g_steal_pointer (&message), walk->data);
 }
 
+gboolean
+mg_sources_is_mailbox (const char *path)
+{
+  if (strcmp (path, "-") == 0)
+    return FALSE;
+  return g_file_test (path, G_FILE_TEST_IS_DIR) || is_mbox (path);
+}
+
 void
 mg_sources_read (const char *path, mg_source_message_fn on_message,
                  mg_source_error_fn on_error, gpointer user_data)
