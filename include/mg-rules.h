@@ -53,6 +53,14 @@ void mg_judgement_update_verdict (mg_judgement_t *judgement);
  * name have the same fingerprint (SPEC 4a "Similar text"). */
 GBytes *mg_rules_fingerprint (const mg_analysis_t *analysis);
 
+/* When an unsolicited update to @program would raise neither
+ * followup-limit, followup-too-soon nor unwanted-contact, given the ledger
+ * entries @history (mg_entry_t*) as of @at: a time (transfer full; @at
+ * itself when that is now), or NULL when none will.  *@why says what
+ * decides it (a static string), or NULL when nothing holds it back. */
+GDateTime *mg_rules_next_followup (const mg_config_t *config, const mg_program_t *program,
+                                   const GPtrArray *history, GDateTime *at, const char **why);
+
 /* "ok", "warn" or "block". */
 const char *mg_verdict_name (mg_severity_t verdict);
 

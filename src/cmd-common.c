@@ -97,7 +97,7 @@ mg_evaluation_time (const char *at, const mg_message_t *message)
 
   if (at != NULL && strcmp (at, "header") == 0)
     {
-      if (message->date != NULL)
+      if (message != NULL && message->date != NULL)
         return g_date_time_to_local (message->date);
     }
   else if (at != NULL && strcmp (at, "now") != 0)

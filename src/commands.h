@@ -62,5 +62,6 @@ int mg_cmd_sendmail (int argc, char **argv);
 int mg_cmd_import (int argc, char **argv);
 int mg_cmd_audit (int argc, char **argv);
 int mg_cmd_log (int argc, char **argv);
+int mg_cmd_status (int argc, char **argv);
 
 #endif

@@ -27,7 +27,7 @@ static const command_t commands[] = {
   { "check", mg_cmd_check, "[OPTIONS] [FILE|MBOX|MAILDIR|-]...", "dry run: judge messages, change nothing" },
   { "audit", mg_cmd_audit, "[OPTIONS] SOURCE...", "replay sent mail in date order" },
   { "import", mg_cmd_import, "[OPTIONS] SOURCE...", "record already-sent mail in the ledger" },
-  { "status", cmd_not_yet, "[OPTIONS] [PROGRAM-ID...]", "per-program communication summary" },
+  { "status", mg_cmd_status, "[OPTIONS] [PROGRAM-ID...]", "per-program communication summary" },
   { "log", mg_cmd_log, "[OPTIONS]", "ledger entries, newest last" },
   { "registry", cmd_not_yet, "list|check|import-csv FILE", "inspect, validate or import programs" },
   { "secret", cmd_not_yet, "set|get|clear aamc-id", "applicant ID in the desktop keyring" },

@@ -299,3 +299,54 @@ judge_history (judge_t *j)
     }
   return g_steal_pointer (&fingerprint);
 }
+
+/* --- the next follow-up -------------------------------------------------- */
+
+GDateTime *
+mg_rules_next_followup (const mg_config_t *config, const mg_program_t *program,
+                        const GPtrArray *history, GDateTime *at, const char **why)
+{
+  const mg_policy_t *policy = &config->policy;
+  gint64 now = g_date_time_to_unix (at);
+  gint64 end = interview_end (program);
+  gint64 earliest = now, last = G_MININT64;
+  guint unsolicited = 0, updates_after = 0, i;
+
+  *why = NULL;
+  for (i = 0; i < history->len; i++)
+    {
+      const mg_entry_t *entry = g_ptr_array_index (history, i);
+
+      if (!mg_entry_counts (entry) || entry->time > now || !mg_entry_has_program (entry, program->id))
+        continue;
+      if (!entry->is_reply)
+        unsolicited++;
+      if (is_kind (entry, MG_KIND_UPDATE) && entry->time >= end)
+        updates_after++;
+      if (!entry->is_reply && !is_kind (entry, MG_KIND_THANK_YOU))
+        last = MAX (last, entry->time);
+    }
+
+  if (now < end && (int) unsolicited >= policy->max_unsolicited_before_interview)
+    {
+      earliest = end;   /* only after the interview, as an update */
+      *why = "limit before the interview reached";
+    }
+  if (earliest >= end && !program->post_interview_contact)
+    {
+      *why = "asked not to be written to after the interview";
+      return NULL;
+    }
+  if (earliest >= end && (int) updates_after >= policy->max_updates_after_interview)
+    {
+      *why = "update limit after the interview reached";
+      return NULL;
+    }
+  if (last != G_MININT64 && last + (gint64) policy->min_days_between_followups * 86400 > earliest)
+    {
+      earliest = last + (gint64) policy->min_days_between_followups * 86400;
+      if (*why == NULL)
+        *why = "too soon after the previous one";
+    }
+  return g_date_time_new_from_unix_local (earliest);
+}

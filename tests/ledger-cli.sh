@@ -129,6 +129,32 @@ expect "check --at before the earlier letters does not see them" 0 mg check --at
 MATCHGUARD_LEDGER="$T/other.db" expect "MATCHGUARD_LEDGER names another (missing) ledger" 0 mg check --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
 expect "--ledger names another (missing) ledger" 0 mg check --ledger "$T/other.db" --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
 
+# --- status --------------------------------------------------------------------------
+# the ledger now holds: an update (2026-10-22) and #1 (2027-02-15) to Greenfield, #1 to Maple Hollow (2027-02-16)
+expect "status --format json" 0 mg status --format json --at 2027-02-20T10:00:00-05:00
+if "$PY" - "$T/out" <<'PYEOF'
+import json, sys
+rows = {r["id"]: r for r in map(json.loads, open(sys.argv[1]))}
+g, m, a = rows["greenfield-ir"], rows["maple-hollow-ir"], rows["ashford-ir"]
+assert g["total"] == 2 and g["messages"]["update"] == 1 and g["messages"]["intent"] == 1, g
+assert g["intent"] == "first" and g["last_contact"] == "2027-02-15", g
+# 14 days after the last unsolicited message
+assert g["next_followup"] == "2027-03-01" and g["next_followup_reason"], g
+assert m["intent"] == "first" and m["total"] == 1, m
+# Ashford asked not to be written to after its interview (2026-12-09)
+assert a["total"] == 0 and a["next_followup"] is None, a
+assert rows["stonebridge-ir"]["next_followup"] == "now", rows["stonebridge-ir"]
+assert len(rows) == 8, len(rows)   # every program of config/example.conf and programs.conf
+PYEOF
+then ok "status JSON: kinds, last contact, intent, next follow-up"; else bad "status JSON: $(head -c 800 "$T/out")"; fi
+expect "status as text for two programs" 0 mg status --at 2027-02-20T10:00:00-05:00 greenfield-ir maple-hollow-ir
+contains "status text: two programs told #1 is flagged" "$T/out" "#1 was told to more than one program!"
+if awk 'length($0) > 80 { exit 1 }' "$T/out"; then ok "status text fits 80 columns"; else bad "status text wider than 80 columns"; fi
+expect "status before the second #1 letter" 0 mg status --at 2027-02-15T12:00:00-05:00 greenfield-ir
+contains "status: one #1 is the one to keep" "$T/out" "#1: tell no other program"
+expect "status of an unknown program" 64 mg status nope-ir
+contains "status names the unknown program" "$T/err" "nope-ir"
+
 # --- audit ---------------------------------------------------------------------------
 cp -p "$L" "$T/before.db"
 expect "audit finds the second #1 letter in date order" 2 mg audit --format json "$T/sent.mbox"
