@@ -19,6 +19,7 @@
 #include "mg-common.h"
 #include "mg-ledger.h"
 #include "mg-rules.h"
+#include "mg-timeline.h"
 
 /* Kinds in the order a season goes. */
 static const mg_kind_t kinds[] = {
@@ -228,8 +229,10 @@ mg_cmd_status (int argc, char **argv)
 {
   mg_common_options_t common = { 0 };
   char *at_option = NULL;
+  char *svg_path = NULL;
   const GOptionEntry entries[] = {
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_option, "The day to judge from: now (default) or ISO-8601", "TIME" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg_path, "Also draw the season as an SVG timeline into FILE", "FILE" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("[PROGRAM-ID...]");
@@ -306,7 +309,18 @@ mg_cmd_status (int argc, char **argv)
         g_date_time_unref (s.next);
     }
 
+  if (svg_path != NULL)
+    {
+      g_autofree char *svg = mg_timeline_svg (config, selected, history);
+      if (!g_file_set_contents (svg_path, svg, -1, &error))
+        {
+          mg_print_error ("status: %s", error->message);
+          status = EX_IOERR;
+        }
+    }
+
 out:
+  g_free (svg_path);
   g_free (at_option);
   mg_common_options_clear (&common);
   return status;

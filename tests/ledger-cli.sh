@@ -152,6 +152,25 @@ contains "status text: two programs told #1 is flagged" "$T/out" "#1 was told to
 if awk 'length($0) > 80 { exit 1 }' "$T/out"; then ok "status text fits 80 columns"; else bad "status text wider than 80 columns"; fi
 expect "status before the second #1 letter" 0 mg status --at 2027-02-15T12:00:00-05:00 greenfield-ir
 contains "status: one #1 is the one to keep" "$T/out" "#1: tell no other program"
+expect "status --svg" 0 mg status --svg "$T/season.svg" --at 2027-02-20T10:00:00-05:00
+if "$PY" - "$T/season.svg" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()          # well-formed XML, or this raises
+assert root.tag == ns + "svg", root.tag
+groups = {g.get("id"): g for g in root.iter(ns + "g") if g.get("class") == "program"}
+assert len(groups) == 8, sorted(groups)
+marks = lambda pid: [c for c in groups["program-" + pid].iter(ns + "circle") if "message" in c.get("class", "")]
+g = marks("greenfield-ir")
+assert sorted(c.get("class") for c in g) == ["message intent imported", "message update imported"], g
+assert [c for c in marks("maple-hollow-ir") if "intent" in c.get("class")], "maple #1 letter"
+assert marks("stonebridge-ir") == []
+titles = "".join(t.text or "" for t in root.iter(ns + "title"))
+assert "2026-10-22" in titles and "interview 2026-11-10" in titles, titles[:300]
+texts = [t.text for t in root.iter(ns + "text")]
+assert "rank deadline" in texts and "Match Day" in texts, texts
+PYEOF
+then ok "status --svg: valid SVG, a row per program, a mark per ledger entry, interview and deadlines"; else bad "status --svg content"; fi
 expect "status of an unknown program" 64 mg status nope-ir
 contains "status names the unknown program" "$T/err" "nope-ir"
 
