@@ -9,7 +9,7 @@ set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libsecret-1-dev
 libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind
-neomutt mutt msmtp python3-aiosmtpd"
+neomutt mutt msmtp python3-aiosmtpd man-db groff-base"
 
 missing=""
 for p in $PACKAGES; do
