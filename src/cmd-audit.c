@@ -101,6 +101,16 @@ mg_cmd_audit (int argc, char **argv)
       status = EX_CONFIG;
       goto out;
     }
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!mg_resolve_aamc_id (config, &error))
+      {
+        mg_print_error ("%s", error->message);
+        status = mg_error_exit_code (error);
+        goto out;
+      }
+  }
 
   audit.progress = isatty (STDERR_FILENO) && !audit.common.quiet;
   mg_phrases_optimize ();   /* many messages: the JIT pays */

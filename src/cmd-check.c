@@ -118,12 +118,10 @@ mg_cmd_check (int argc, char **argv)
       status = EX_CONFIG;
       goto out;
     }
-  if (config->aamc_id_in_keyring)
+  if (!mg_resolve_aamc_id (config, &error))
     {
-      mg_print_error ("%s: aamc_id = keyring: reading the ID from the keyring is not available "
-                      "in this version yet; put your 8-digit AAMC ID in [applicant] aamc_id",
-                      config->path);
-      status = EX_CONFIG;
+      mg_print_error ("%s", error->message);
+      status = mg_error_exit_code (error);
       goto out;
     }
 

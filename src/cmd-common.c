@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "mg-common.h"
 #include "mg-ledger.h"
+#include "mg-secret.h"
 
 void
 mg_common_options_add (GOptionContext *context, mg_common_options_t *options)
@@ -140,5 +141,41 @@ mg_parse_options (GOptionContext *context, const char *name, int *argc, char ***
       mg_print_error ("%s: %s (see 'matchguard %s --help')", name, error->message, name);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+mg_resolve_aamc_id (mg_config_t *config, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autofree char *stored = NULL;
+  char *digits;
+
+  if (!config->aamc_id_in_keyring || config->aamc_id != NULL)
+    return TRUE;
+  stored = mg_secret_lookup_aamc_id (config->path, &local);
+  if (local != NULL)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_CONFIG, "%s: aamc_id = keyring: %s",
+                   config->path, local->message);
+      return FALSE;
+    }
+  if (stored == NULL)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_CONFIG,
+                   "%s: aamc_id = keyring, but the keyring holds no AAMC ID: run "
+                   "'matchguard secret set aamc-id'; or put your 8-digit ID in [applicant] "
+                   "aamc_id of %s and chmod 600 it", config->path, config->path);
+      return FALSE;
+    }
+  digits = mg_secret_normalize_id (stored);
+  if (digits == NULL)
+    {
+      g_set_error (error, MG_ERROR, MG_ERROR_CONFIG,
+                   "%s: aamc_id = keyring: the keyring's AAMC ID is not 8 digits: "
+                   "store it again with 'matchguard secret set aamc-id'", config->path);
+      return FALSE;
+    }
+  config->aamc_id = digits;
   return TRUE;
 }

@@ -131,6 +131,12 @@ mg_cmd_import (int argc, char **argv)
       status = EX_CONFIG;
       goto out;
     }
+  if (!mg_resolve_aamc_id (config, &error))
+    {
+      mg_print_error ("%s", error->message);
+      status = mg_error_exit_code (error);
+      goto out;
+    }
   path = mg_ledger_file (&import.common, config);
   ledger = mg_ledger_open (path, TRUE, config->busy_timeout_ms, &error);
   if (ledger == NULL || !mg_ledger_begin (ledger, &error))

@@ -313,14 +313,8 @@ mg_cmd_sendmail (int argc, char **argv)
       status = EX_CONFIG;
       goto out;
     }
-  if (config->aamc_id_in_keyring)
-    {
-      mg_print_error ("%s: aamc_id = keyring: reading the ID from the keyring is not available "
-                      "in this version yet; put your 8-digit AAMC ID in [applicant] aamc_id",
-                      config->path);
-      status = EX_CONFIG;
-      goto out;
-    }
+  if (!mg_resolve_aamc_id (config, &error))
+    goto fail;
 
   message = mg_message_parse_stream (mg_spool_stream (spool), "outgoing message", &error);
   if (message == NULL)

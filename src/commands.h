@@ -56,6 +56,11 @@ GPtrArray *mg_read_history (const mg_common_options_t *options, const mg_config_
  * command line.  Returns FALSE when the command should exit 64. */
 gboolean mg_parse_options (GOptionContext *context, const char *name, int *argc, char ***argv);
 
+/* With `aamc_id = keyring` (SPEC 8), fills @config's aamc_id from the
+ * keyring.  FALSE with @error (MG_ERROR_CONFIG) when the keyring cannot be
+ * reached or holds no valid ID; TRUE and nothing done otherwise. */
+gboolean mg_resolve_aamc_id (mg_config_t *config, GError **error);
+
 int mg_cmd_check (int argc, char **argv);
 int mg_cmd_rules (int argc, char **argv);
 int mg_cmd_sendmail (int argc, char **argv);
@@ -63,5 +68,6 @@ int mg_cmd_import (int argc, char **argv);
 int mg_cmd_audit (int argc, char **argv);
 int mg_cmd_log (int argc, char **argv);
 int mg_cmd_status (int argc, char **argv);
+int mg_cmd_secret (int argc, char **argv);
 
 #endif

@@ -30,7 +30,7 @@ static const command_t commands[] = {
   { "status", mg_cmd_status, "[OPTIONS] [PROGRAM-ID...]", "per-program communication summary" },
   { "log", mg_cmd_log, "[OPTIONS]", "ledger entries, newest last" },
   { "registry", cmd_not_yet, "list|check|import-csv FILE", "inspect, validate or import programs" },
-  { "secret", cmd_not_yet, "set|get|clear aamc-id", "applicant ID in the desktop keyring" },
+  { "secret", mg_cmd_secret, "set|get|clear aamc-id", "applicant ID in the desktop keyring" },
   { "rules", mg_cmd_rules, "[--format text|json]", "list rules with default and configured severity" },
 };
 
