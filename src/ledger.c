@@ -117,6 +117,7 @@ struct mg_ledger {
   char *path;
   sqlite3 *db;         /* NULL: opened read-only and there is no ledger yet */
   gboolean writable;
+  int busy_timeout_ms;
 };
 
 /* The header fields that tell what a file is. */
@@ -420,6 +421,7 @@ check_file (const mg_ledger_t *ledger, GError **error)
 static gboolean
 read_header (const mg_ledger_t *ledger, header_t *header, GError **error)
 {
+  gint64 deadline = g_get_monotonic_time () + (gint64) ledger->busy_timeout_ms * 1000;
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (ledger->db,
                                "SELECT (SELECT application_id FROM pragma_application_id),"
@@ -427,7 +429,15 @@ read_header (const mg_ledger_t *ledger, header_t *header, GError **error)
                                " (SELECT count(*) FROM sqlite_master)",
                                -1, &stmt, NULL);
 
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* a read can meet the same immediate SQLITE_BUSY as exec_waiting() */
+  while (rc == SQLITE_OK && ((rc = sqlite3_step (stmt)) & 0xff) == SQLITE_BUSY
+         && sqlite3_get_autocommit (ledger->db) && g_get_monotonic_time () < deadline)
+    {
+      sqlite3_reset (stmt);
+      rc = SQLITE_OK;
+      g_usleep (g_random_int_range (1000, 10000));
+    }
+  if (rc == SQLITE_ROW)
     {
       header->application_id = sqlite3_column_int64 (stmt, 0);
       header->version = sqlite3_column_int64 (stmt, 1);
@@ -481,6 +491,27 @@ exec (const mg_ledger_t *ledger, const char *sql, const char *doing, GError **er
   return TRUE;
 }
 
+/* Like exec() for a statement outside any transaction, but retries
+ * SQLITE_BUSY until the busy timeout.  SQLite answers busy at once,
+ * without waiting in the busy handler, where waiting could deadlock:
+ * while another sender switches a new ledger to WAL or is recovering
+ * its log.  Those moments are short, so senders that start together on
+ * a new ledger wait for each other instead of failing. */
+static gboolean
+exec_waiting (const mg_ledger_t *ledger, const char *sql, const char *doing, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ledger->busy_timeout_ms * 1000;
+  int rc;
+
+  while ((rc = sqlite3_exec (ledger->db, sql, NULL, NULL, NULL)) != SQLITE_OK
+         && (rc & 0xff) == SQLITE_BUSY && sqlite3_get_autocommit (ledger->db)
+         && g_get_monotonic_time () < deadline)
+    g_usleep (g_random_int_range (1000, 10000));
+  if (rc != SQLITE_OK)
+    return sqlite_error (ledger, rc, doing, error);
+  return TRUE;
+}
+
 /* Creates or migrates the schema, in one write transaction. */
 static gboolean
 migrate (mg_ledger_t *ledger, GError **error)
@@ -525,6 +556,7 @@ mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError
   ledger = g_new0 (mg_ledger_t, 1);
   ledger->path = g_strdup (path);
   ledger->writable = writable;
+  ledger->busy_timeout_ms = MAX (busy_timeout_ms, 0);
 
   if (!writable)
     {
@@ -587,7 +619,7 @@ mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError
    * close: committed frames are durable in the log already, and SQLite's
    * automatic checkpoint folds them in every wal_autocheckpoint pages */
   sqlite3_db_config (ledger->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-  if (!exec (ledger, "PRAGMA journal_mode = WAL", "open", error)
+  if (!exec_waiting (ledger, "PRAGMA journal_mode = WAL", "open", error)
       || !exec (ledger, "PRAGMA journal_size_limit = 0", "open", error)
       || !exec (ledger, "PRAGMA wal_autocheckpoint = 200", "open", error)
       || !exec (ledger, "PRAGMA synchronous = FULL", "open", error))
@@ -633,7 +665,7 @@ mg_ledger_begin (mg_ledger_t *ledger, GError **error)
                    "ledger '%s': a transaction is already open", ledger->path);
       return FALSE;
     }
-  return exec (ledger, "BEGIN IMMEDIATE", "lock", error);
+  return exec_waiting (ledger, "BEGIN IMMEDIATE", "lock", error);
 }
 
 gboolean
