@@ -13,23 +13,10 @@ trap 'rm -rf "$T"' EXIT
 export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
 unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-# expect NAME WANTED-EXIT COMMAND...: runs it, keeps stdout/stderr in $T/out, $T/err
-expect() {
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name: exit $rc, expected $want ($(head -c 200 "$T/err"))"; fi
-}
-contains() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 300 "$2")"; fi; }
-lacks() { if grep -qF -- "$3" "$2"; then bad "$1: '$3' found"; else ok "$1"; fi; }
-lines() { local n; n=$(grep -c . "$2"); if [ "$n" -eq "$3" ]; then ok "$1"; else bad "$1: $n lines, expected $3"; fi; }
+# shellcheck source=lib/cli.sh
+. "$(dirname "$0")/lib/cli.sh"
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; echo "$pass passed, $fail failed"; exit 1; }
+[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
 
 # a private copy: the configuration holds the applicant's ID (SPEC 8)
 mkdir -p "$T/conf"
@@ -173,5 +160,4 @@ lines "rules: 25 rules" "$T/out" 25
 expect "rules shows a configured severity" 0 "$BIN" rules --config "$T/strict.conf"
 if grep -E '^status-inquiry +warn +block ' "$T/out" >/dev/null; then ok "rules: default and configured columns"; else bad "rules: default and configured columns"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

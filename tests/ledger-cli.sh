@@ -14,22 +14,10 @@ trap 'rm -rf "$T"' EXIT
 export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
 unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-expect() {
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name: exit $rc, expected $want ($(head -c 300 "$T/err"))"; fi
-}
-contains() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 400 "$2")"; fi; }
-lacks() { if grep -qF -- "$3" "$2"; then bad "$1: '$3' found"; else ok "$1"; fi; }
-lines() { local n; n=$(grep -c . "$2"); if [ "$n" -eq "$3" ]; then ok "$1"; else bad "$1: $n lines, expected $3"; fi; }
+# shellcheck source=lib/cli.sh
+. "$(dirname "$0")/lib/cli.sh"
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; echo "$pass passed, $fail failed"; exit 1; }
+[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
 
 mkdir -p "$T/conf"
 cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
@@ -247,5 +235,4 @@ expect "sendmail: inside the window the re-send is relayed" 0 "$BIN" --config "$
 if cmp -s "$RELAY_OUT.body" "$T/status.eml"; then ok "the confirmed message relayed byte for byte"; else bad "confirmed message bytes differ"; fi
 expect "sendmail: no recipients and no -t" 64 "$BIN" --config "$T/conf/send.conf" -oi < "$T/status.eml"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

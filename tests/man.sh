@@ -13,10 +13,8 @@ trap 'rm -rf "$T"' EXIT
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg" XDG_DATA_HOME="$T/data"
 unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+# shellcheck source=lib/cli.sh
+. "$(dirname "$0")/lib/cli.sh"
 
 MAN1=$SRC/doc/matchguard.1
 MAN5=$SRC/doc/matchguard.conf.5
@@ -126,5 +124,4 @@ EOS
     comp "$T/dir/draft.eml" matchguard check "$T/dir/dr"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

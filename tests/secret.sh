@@ -9,19 +9,8 @@ set -u
 BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
 SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-expect() {
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name: exit $rc, expected $want ($(head -c 300 "$T/err"))"; fi
-}
-contains() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 400 "$2")"; fi; }
-lacks() { if grep -qF -- "$3" "$2"; then bad "$1: '$3' found"; else ok "$1"; fi; }
+# shellcheck source=lib/cli.sh
+. "$(dirname "$0")/lib/cli.sh"
 
 # --- inside the private session (this script again, under dbus-run-session) --
 if [ "${MG_SECRET_INSIDE:-}" = 1 ]; then
@@ -88,7 +77,7 @@ unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR DISPLAY WAYL
     DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL
 mkdir -m 700 "$T/run"
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; echo "$pass passed, $fail failed"; exit 1; }
+[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
 missing=0
 for p in dbus-run-session dbus-send gnome-keyring-daemon; do
     command -v "$p" >/dev/null || { bad "$p not installed (contrib/deps.sh)"; missing=1; }
@@ -153,5 +142,4 @@ if [ "$missing" -eq 0 ]; then
     fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Helpers of the command-line test scripts (tests/cli.sh, ledger-cli.sh,
+# secret.sh, man.sh), sourced near the top of each, before any check:
+#
+#     # shellcheck source=lib/cli.sh
+#     . "$(dirname "$0")/lib/cli.sh"
+#
+# Every check prints one line, "PASS what" or "FAIL what: why", and counts
+# itself in $pass or $fail.  The script ends with `summary`, which prints
+# "N passed, M failed" and exits 0 if nothing failed, 1 otherwise (also the
+# way out when a check finds there is nothing more to test).
+#
+#   ok WHAT                       a check that passed
+#   bad WHAT                      a check that failed (WHAT says why)
+#   expect WHAT EXIT COMMAND...   runs COMMAND with its stdout in $T/out and
+#                                 its stderr in $T/err; passes if it exits EXIT
+#   contains WHAT FILE TEXT       passes if FILE has TEXT (a fixed string)
+#   lacks WHAT FILE TEXT          passes if FILE does not have TEXT
+#   lines WHAT FILE N             passes if FILE has N non-empty lines
+#   summary                       the last line of a script
+#
+# expect needs T, the script's private temporary directory, to be set before
+# it is called.  A failure shows the first 300 bytes of stderr (expect) or
+# 400 bytes of the file (contains).
+
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+expect() {
+    local name=$1 want=$2 rc
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$name"
+    else bad "$name: exit $rc, expected $want ($(head -c 300 "$T/err"))"; fi
+}
+
+contains() {
+    if grep -qF -- "$3" "$2"; then ok "$1"
+    else bad "$1: '$3' not in $(head -c 400 "$2")"; fi
+}
+
+lacks() {
+    if grep -qF -- "$3" "$2"; then bad "$1: '$3' found"
+    else ok "$1"; fi
+}
+
+lines() {
+    local n
+    n=$(grep -c . "$2")
+    if [ "$n" -eq "$3" ]; then ok "$1"
+    else bad "$1: $n lines, expected $3"; fi
+}
+
+summary() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ] && exit 0
+    exit 1
+}
