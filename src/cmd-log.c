@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "mg-common.h"
 #include "mg-ledger.h"
+#include "mg-output.h"
 
 /* ISO-8601 in the local time zone: 2026-11-28T09:15:00-05:00 */
 static char *
@@ -22,50 +23,26 @@ format_time (gint64 time)
 }
 
 static void
-add_strv (JsonBuilder *builder, const char *name, char **strv)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (; strv != NULL && *strv != NULL; strv++)
-    json_builder_add_string_value (builder, *strv);
-  json_builder_end_array (builder);
-}
-
-static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_json (const mg_entry_t *entry)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autofree char *time = format_time (entry->time);
   g_autofree char *message_id = entry->message_id != NULL ? g_strdup_printf ("<%s>", entry->message_id) : NULL;
   g_autofree char *line = NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "time", time);
-  add_string (builder, "message_id", message_id);
-  add_string (builder, "subject", entry->subject);
-  add_string (builder, "kind", entry->kind);
-  add_string (builder, "intent", entry->intent);
-  add_strv (builder, "programs", entry->programs);
-  add_strv (builder, "recipients", entry->recipients);
-  add_string (builder, "status", mg_status_name (entry->status));
-  add_strv (builder, "overrides", entry->overrides);
-  add_strv (builder, "findings", entry->findings);
+  mg_output_add_string (builder, "time", time);
+  mg_output_add_string (builder, "message_id", message_id);
+  mg_output_add_string (builder, "subject", entry->subject);
+  mg_output_add_string (builder, "kind", entry->kind);
+  mg_output_add_string (builder, "intent", entry->intent);
+  mg_output_add_strv (builder, "programs", entry->programs);
+  mg_output_add_strv (builder, "recipients", entry->recipients);
+  mg_output_add_string (builder, "status", mg_status_name (entry->status));
+  mg_output_add_strv (builder, "overrides", entry->overrides);
+  mg_output_add_strv (builder, "findings", entry->findings);
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  line = json_generator_to_data (generator, NULL);
+  line = mg_output_json_line (builder);
   printf ("%s\n", line);
 }
 

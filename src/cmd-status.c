@@ -18,6 +18,7 @@
 #include "mg-analysis.h"
 #include "mg-common.h"
 #include "mg-ledger.h"
+#include "mg-output.h"
 #include "mg-rules.h"
 #include "mg-timeline.h"
 
@@ -173,21 +174,9 @@ print_text (const program_status_t *s, GDateTime *at, gboolean colour, guint fir
 }
 
 static void
-add_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 print_json (const program_status_t *s, GDateTime *at)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autofree char *interview = interview_day (s->program);
   g_autofree char *last = s->last > 0 ? format_day (s->last) : NULL;
   g_autofree char *next = next_followup (s, at);
@@ -195,10 +184,10 @@ print_json (const program_status_t *s, GDateTime *at)
   guint k;
 
   json_builder_begin_object (b);
-  add_string (b, "id", s->program->id);
-  add_string (b, "name", s->program->name);
-  add_string (b, "track", mg_track_name (s->program->track));
-  add_string (b, "interview", interview);
+  mg_output_add_string (b, "id", s->program->id);
+  mg_output_add_string (b, "name", s->program->name);
+  mg_output_add_string (b, "track", mg_track_name (s->program->track));
+  mg_output_add_string (b, "interview", interview);
   json_builder_set_member_name (b, "messages");
   json_builder_begin_object (b);
   for (k = 0; k < G_N_ELEMENTS (kinds); k++)
@@ -209,18 +198,16 @@ print_json (const program_status_t *s, GDateTime *at)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "total");
   json_builder_add_int_value (b, s->total);
-  add_string (b, "last_contact", last);
-  add_string (b, "intent", mg_intent_name (s->intent));
-  add_string (b, "next_followup", next);
-  add_string (b, "next_followup_reason", s->why);
+  mg_output_add_string (b, "last_contact", last);
+  mg_output_add_string (b, "intent", mg_intent_name (s->intent));
+  mg_output_add_string (b, "next_followup", next);
+  mg_output_add_string (b, "next_followup_reason", s->why);
   json_builder_set_member_name (b, "pending");
   json_builder_add_int_value (b, s->pending);
   json_builder_set_member_name (b, "failed");
   json_builder_add_int_value (b, s->failed);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (generator, root);
-  line = json_generator_to_data (generator, NULL);
+  line = mg_output_json_line (b);
   printf ("%s\n", line);
 }
 

@@ -2,7 +2,10 @@
  *
  * JSON is built with json-glib (never by hand), one object per message,
  * exactly the SPEC 9 fields.  Text that came from the message (Subject,
- * excerpts, addresses) is sanitised before it reaches a terminal.
+ * excerpts, addresses) is sanitised before it reaches a terminal.  The
+ * helpers that add a member or end a line are shared with the commands
+ * that print JSON Lines of their own (log, status), so that every string
+ * in our JSON is made valid UTF-8 the same way.
  */
 #include "config.h"
 
@@ -24,17 +27,47 @@ mg_format_from_name (const char *name, mg_format_t *format)
   return TRUE;
 }
 
-static void
-add_string_or_null (JsonBuilder *b, const char *member, const char *value)
+void
+mg_output_add_string (JsonBuilder *builder, const char *name, const char *value)
 {
-  json_builder_set_member_name (b, member);
+  g_return_if_fail (builder != NULL && name != NULL);
+
+  json_builder_set_member_name (builder, name);
   if (value != NULL)
     {
       g_autofree char *valid = g_utf8_make_valid (value, -1);
-      json_builder_add_string_value (b, valid);
+      json_builder_add_string_value (builder, valid);
     }
   else
-    json_builder_add_null_value (b);
+    json_builder_add_null_value (builder);
+}
+
+void
+mg_output_add_strv (JsonBuilder *builder, const char *name, char *const *strv)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (; strv != NULL && *strv != NULL; strv++)
+    {
+      g_autofree char *valid = g_utf8_make_valid (*strv, -1);
+      json_builder_add_string_value (builder, valid);
+    }
+  json_builder_end_array (builder);
+}
+
+char *
+mg_output_json_line (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  g_return_val_if_fail (builder != NULL, NULL);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
 }
 
 static void
@@ -49,8 +82,8 @@ build_programs (JsonBuilder *b, const mg_analysis_t *analysis)
       const mg_program_group_t *group = g_ptr_array_index (analysis->groups, i);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "id", group->program ? group->program->id : NULL);
-      add_string_or_null (b, "name", group->program ? group->program->name : NULL);
+      mg_output_add_string (b, "id", group->program ? group->program->id : NULL);
+      mg_output_add_string (b, "name", group->program ? group->program->name : NULL);
       json_builder_set_member_name (b, "recipients");
       json_builder_begin_array (b);
       for (k = 0; k < group->recipients->len; k++)
@@ -77,12 +110,12 @@ build_findings (JsonBuilder *b, const mg_judgement_t *judgement)
       const mg_finding_t *f = g_ptr_array_index (judgement->findings, i);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "rule", mg_rule_info (f->rule)->name);
-      add_string_or_null (b, "severity", mg_severity_name (f->severity));
-      add_string_or_null (b, "program", f->program_id);
-      add_string_or_null (b, "message", f->message);
-      add_string_or_null (b, "excerpt", f->excerpt);
-      add_string_or_null (b, "part", f->part);
+      mg_output_add_string (b, "rule", mg_rule_info (f->rule)->name);
+      mg_output_add_string (b, "severity", mg_severity_name (f->severity));
+      mg_output_add_string (b, "program", f->program_id);
+      mg_output_add_string (b, "message", f->message);
+      mg_output_add_string (b, "excerpt", f->excerpt);
+      mg_output_add_string (b, "part", f->part);
       json_builder_set_member_name (b, "line");
       if (f->line > 0)
         json_builder_add_int_value (b, f->line);
@@ -97,31 +130,26 @@ char *
 mg_output_judgement_json (const mg_analysis_t *analysis, const mg_judgement_t *judgement)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   const mg_message_t *message = analysis->message;
 
   json_builder_begin_object (b);
-  add_string_or_null (b, "source", message->source);
+  mg_output_add_string (b, "source", message->source);
   if (message->message_id != NULL)
     {
       /* SPEC 9 shows the Message-ID as written: in angle brackets */
       g_autofree char *id = g_strdup_printf ("<%s>", message->message_id);
-      add_string_or_null (b, "message_id", id);
+      mg_output_add_string (b, "message_id", id);
     }
   else
-    add_string_or_null (b, "message_id", NULL);
-  add_string_or_null (b, "subject", message->subject);
-  add_string_or_null (b, "verdict", mg_verdict_name (judgement->verdict));
-  add_string_or_null (b, "kind", mg_kind_name (analysis->kind));
-  add_string_or_null (b, "intent", mg_intent_name (analysis->intent));
+    mg_output_add_string (b, "message_id", NULL);
+  mg_output_add_string (b, "subject", message->subject);
+  mg_output_add_string (b, "verdict", mg_verdict_name (judgement->verdict));
+  mg_output_add_string (b, "kind", mg_kind_name (analysis->kind));
+  mg_output_add_string (b, "intent", mg_intent_name (analysis->intent));
   build_programs (b, analysis);
   build_findings (b, judgement);
   json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return mg_output_json_line (b);
 }
 
 /* --- text ------------------------------------------------------------------ */
