@@ -16,16 +16,12 @@
 # in this build.
 set -u
 
-srcdir=$(cd "$(dirname "$0")/.." && pwd)
-builddir=${MG_BUILDDIR:-$srcdir}
-MG=${MG_BIN:-$builddir/src/matchguard}
-BASELINE=$builddir/bench/parse-baseline
-PYTHON3=${PYTHON3:-/usr/bin/python3}
+BENCH=audit-throughput
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 COUNT=500
 REPEATS=5
 KEEP=
-
-die () { echo "audit-throughput: $*" >&2; exit 1; }
 
 while getopts n:r:k: opt; do
   case $opt in
@@ -37,35 +33,12 @@ while getopts n:r:k: opt; do
 done
 case $COUNT$REPEATS in *[!0-9]*) die "-n and -r take numbers" ;; esac
 [ "$COUNT" -ge 1 ] && [ "$REPEATS" -ge 1 ] || die "-n and -r must be at least 1"
-for prog in "$MG" "$BASELINE"; do
-  [ -x "$prog" ] || die "'$prog' is missing: run 'make bench' first"
-done
-[ -x "$PYTHON3" ] || die "no python3 at '$PYTHON3' (set PYTHON3)"
+bench_need "$MG" "$BASELINE"
 
-if [ -n "$KEEP" ]; then
-  mkdir -p "$KEEP" && T=$(cd "$KEEP" && pwd) || die "cannot make '$KEEP'"
-else
-  T=$(mktemp -d "${TMPDIR:-/tmp}/mg-bench.XXXXXX") || die "mktemp failed"
-  trap 'rm -rf "$T"' EXIT
-fi
-chmod 700 "$T"
-mkdir -p "$T/home" "$T/config" "$T/data" "$T/state" "$T/cache" "$T/run" "$T/tmp"
-chmod 700 "$T"/*
-unset MATCHGUARD_LEDGER MATCHGUARD_ALLOW
-export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_DATA_HOME=$T/data \
-  XDG_STATE_HOME=$T/state XDG_CACHE_HOME=$T/cache XDG_RUNTIME_DIR=$T/run \
-  TMPDIR=$T/tmp TZ=America/New_York LC_ALL=C.UTF-8 LANG=C.UTF-8 \
-  MATCHGUARD_CONFIG=$T/matchguard.conf
-
+bench_env "$KEEP"
 # The fixture corpus's configuration; audit reads neither the relay nor
 # the real ledger (SPEC 1), but the ledger path is kept inside $T anyway.
-cp "$srcdir/tests/corpora/config/"*.conf "$T/" || die "no tests/corpora/config"
-awk -v ledger="$T/ledger.db" '
-  /^\[/ { section = $0 }
-  section == "[relay]" && /^command[ \t]*=/ { print "command = /bin/false"; next }
-  section == "[ledger]" && /^path[ \t]*=/ { print "path = " ledger; next }
-  { print }' "$srcdir/tests/corpora/config/matchguard.conf" > "$T/matchguard.conf"
-chmod 600 "$T"/*.conf
+bench_config /bin/false "$T/ledger.db"
 
 "$PYTHON3" "$srcdir/bench/gen-mbox.py" --config "$T" --count "$COUNT" --mbox "$T/sent.mbox" \
   || die "gen-mbox.py failed"
@@ -94,7 +67,7 @@ print('verdicts ' + ', '.join('%s %d' % kv for kv in sorted(verdicts.items()))
 EOF
 )
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_load_before
 # --- the timed runs -----------------------------------------------------------
 # Interleaved: every round runs each command once, starting one further
 # along.  One process per run over the whole mbox.
@@ -126,18 +99,11 @@ done
 # --- report -------------------------------------------------------------------
 median () { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { n = NR; print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
 declare -A med
-cpu=$(sed -n 's/^model name[ \t]*: //p' /proc/cpuinfo | head -1)
 echo "matchguard audit throughput (bench/audit-throughput.sh)"
 echo "mbox    : $COUNT generated messages, $SIZE bytes (bench/gen-mbox.py, seed 1)"
 echo "audit   : $summary"
 echo "runs    : $REPEATS of each command over the whole mbox, interleaved, after 1 warm-up round"
-echo "machine : $(nproc) CPU(s), ${cpu:-unknown CPU}, $(uname -sr), $(date -u +%Y-%m-%d)"
-echo "load    : $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min)"
-# Busy: load before the runs above half the CPUs, or after them above that
-# plus the one CPU this script keeps busy.
-busy=$(awk -v b="${load_before%% *}" -v a="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" \
-  'BEGIN { print (b > n / 2 || a > n / 2 + 1) ? 1 : 0 }')
-[ "$busy" = 1 ] && echo "          WARNING: the machine was busy; other load inflates every figure and skews the ratios"
+bench_machine
 echo
 printf '  %-46s %10s %10s %10s\n' "one process over the mbox (median)" "ms" "msg/s" "ms/msg"
 row () {  # label name

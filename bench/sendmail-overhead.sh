@@ -19,19 +19,14 @@
 # relay, a missing program); 2 when sendmail mode is not in this build.
 set -u
 
-srcdir=$(cd "$(dirname "$0")/.." && pwd)
-builddir=${MG_BUILDDIR:-$srcdir}
-MG=${MG_BIN:-$builddir/src/matchguard}
-BASELINE=$builddir/bench/parse-baseline
-RELAY=$builddir/bench/null-relay
-PYTHON3=${PYTHON3:-/usr/bin/python3}
+BENCH=sendmail-overhead
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 RUNS=200
 ENTRIES=50
 CALLGRIND=
 KEEP=
 WARMUP=5
-
-die () { echo "sendmail-overhead: $*" >&2; exit 1; }
 
 while getopts n:l:ck: opt; do
   case $opt in
@@ -48,40 +43,18 @@ case $RUNS$ENTRIES in *[!0-9]*) die "-n and -l take numbers" ;; esac
 [ "$RUNS" -ge 1 ] || die "-n must be at least 1"
 [ -r "$FILE" ] || die "cannot read '$FILE'"
 FILE=$(cd "$(dirname "$FILE")" && pwd)/$(basename "$FILE")
-for prog in "$MG" "$BASELINE" "$RELAY"; do
-  [ -x "$prog" ] || die "'$prog' is missing: run 'make bench' first"
-done
-[ -x "$PYTHON3" ] || die "no python3 at '$PYTHON3' (set PYTHON3)"
+bench_need "$MG" "$BASELINE" "$RELAY"
 
 # --- a private environment, the same for every command --------------------
-if [ -n "$KEEP" ]; then
-  mkdir -p "$KEEP" && T=$(cd "$KEEP" && pwd) || die "cannot make '$KEEP'"
-else
-  T=$(mktemp -d "${TMPDIR:-/tmp}/mg-bench.XXXXXX") || die "mktemp failed"
-  trap 'rm -rf "$T"' EXIT
-fi
-chmod 700 "$T"
+bench_env "$KEEP"
 # A kept directory of an earlier run starts over: its ledger would be larger.
 rm -rf "$T/ledger" "$T/ledger.template" "$T/prefill" "$T/prefill.err" "$T"/callgrind.*
-mkdir -p "$T/home" "$T/config" "$T/data" "$T/state" "$T/cache" "$T/run" "$T/tmp" "$T/ledger"
-chmod 700 "$T"/*
-unset MATCHGUARD_LEDGER MATCHGUARD_ALLOW
-export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_DATA_HOME=$T/data \
-  XDG_STATE_HOME=$T/state XDG_CACHE_HOME=$T/cache XDG_RUNTIME_DIR=$T/run \
-  TMPDIR=$T/tmp TZ=America/New_York LC_ALL=C.UTF-8 LANG=C.UTF-8 \
-  MATCHGUARD_CONFIG=$T/matchguard.conf
+mkdir -m 700 "$T/ledger"
 
 # The fixture corpus's configuration, with the null relay, a ledger in $T
 # and warnings = pass (so that the history the prefill builds never asks
 # for confirmation; the timed sends are checked to be verdict ok anyway).
-cp "$srcdir/tests/corpora/config/"*.conf "$T/" || die "no tests/corpora/config"
-awk -v relay="$RELAY" -v ledger="$T/ledger/ledger.db" '
-  /^\[/ { section = $0 }
-  section == "[relay]" && /^command[ \t]*=/ { print "command = " relay; next }
-  section == "[ledger]" && /^path[ \t]*=/ { print "path = " ledger; next }
-  section == "[policy]" && /^warnings[ \t]*=/ { print "warnings = pass"; next }
-  { print }' "$srcdir/tests/corpora/config/matchguard.conf" > "$T/matchguard.conf"
-chmod 600 "$T"/*.conf
+bench_config "$RELAY" "$T/ledger/ledger.db" pass
 
 # --- is sendmail mode there? ----------------------------------------------
 "$MG" -oi -- probe@example.com < /dev/null > /dev/null 2> "$T/probe.err"
@@ -150,7 +123,7 @@ rc=$?
 [ -s "$T/send.err" ] && { cat "$T/send.err" >&2; die "the first send printed findings: not verdict ok"; }
 cmp -s "$FILE" "$T/relayed.eml" || die "the relay did not receive the message unchanged"
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_load_before
 # --- the timed runs ---------------------------------------------------------
 # Five commands, each run RUNS times, interleaved: every round runs all
 # five, starting one further along, so that drift (other load, frequency)
@@ -199,7 +172,6 @@ line () {  # label name
   printf '  %-44s %8s %8s %8s %8s\n' "$1" "${mean[$2]}" "${median[$2]}" "$min" "$p90"
 }
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-cpu=$(sed -n 's/^model name[ \t]*: //p' /proc/cpuinfo | head -1)
 entries=$((prefilled + refused))
 
 echo "matchguard sendmail-mode overhead (bench/sendmail-overhead.sh)"
@@ -208,13 +180,7 @@ echo "runs    : $RUNS of each command, interleaved, after $WARMUP warm-up rounds
 echo "ledger  : $entries earlier entries ($prefilled relayed, $refused refused), restored before every send;"
 echo "          every timed send was verdict ok and relayed (exit 0, nothing on stderr)"
 echo "relay   : bench/null-relay (reads the whole message, exits 0)"
-echo "machine : $(nproc) CPU(s), ${cpu:-unknown CPU}, $(uname -sr), $(date -u +%Y-%m-%d)"
-echo "load    : $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min)"
-# Busy: load before the runs above half the CPUs, or after them above that
-# plus the one CPU this script keeps busy.
-busy=$(awk -v b="${load_before%% *}" -v a="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" \
-  'BEGIN { print (b > n / 2 || a > n / 2 + 1) ? 1 : 0 }')
-[ "$busy" = 1 ] && echo "          WARNING: the machine was busy; other load inflates every figure and skews the ratios"
+bench_machine
 echo
 printf '  %-44s %8s %8s %8s %8s\n' "wall time per message, ms" mean median min p90
 line "process floor (bench/null-relay </dev/null)" floor
