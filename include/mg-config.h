@@ -58,6 +58,7 @@ typedef struct {
   mg_severity_t severity[MG_RULE_COUNT];   /* default or configured */
   gboolean severity_set[MG_RULE_COUNT];    /* configured in [rules] */
   mg_registry_t *registry;     /* never NULL after a successful load */
+  char **registry_files;       /* [registry] files, resolved; NULL-terminated, may be empty */
 } mg_config_t;
 
 /* Loads @path.  Returns NULL and sets @error (MG_ERROR_CONFIG, message
@@ -67,6 +68,27 @@ mg_config_t *mg_config_load (const char *path, GError **error);
 /* Same, from text in memory; @path names it in messages and anchors
  * relative [registry] files. */
 mg_config_t *mg_config_load_data (const char *path, const char *data, gsize len, GError **error);
+
+/* A bad [program:ID] group that a lenient load left out. */
+typedef struct {
+  char *file;
+  int line;
+  char *message;   /* without "FILE:LINE: " */
+} mg_config_problem_t;
+
+void mg_config_problem_free (mg_config_problem_t *problem);
+
+/* Like mg_config_load(), for `registry check` and `registry import-csv`:
+ * a bad [program:ID] group does not stop the load.  Its error is appended
+ * to @problems (mg_config_problem_t*, the caller's array owns them), the
+ * group is left out of the registry and loading goes on, so that one run
+ * names every bad program.  Problems outside program groups (syntax,
+ * other groups, unreadable files) still fail the load. */
+mg_config_t *mg_config_load_lenient (const char *path, GPtrArray *problems, GError **error);
+
+/* mg_config_load_lenient() from text in memory, as mg_config_load_data(). */
+mg_config_t *mg_config_load_data_lenient (const char *path, const char *data, gsize len,
+                                          GPtrArray *problems, GError **error);
 
 void mg_config_free (mg_config_t *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_config_t, mg_config_free)

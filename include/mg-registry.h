@@ -81,6 +81,10 @@ const mg_program_t *mg_registry_find (const mg_registry_t *registry, const char 
 
 void mg_program_free (mg_program_t *program);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_program_t, mg_program_free)
+/* TRUE when @id can name a program: letters, digits, '-', '_' and '.'
+ * only, at least one. */
+gboolean mg_program_id_is_valid (const char *id);
+
 const char *mg_track_name (mg_track_t track);
 gboolean mg_track_from_name (const char *name, mg_track_t *track);
 

@@ -69,5 +69,6 @@ int mg_cmd_audit (int argc, char **argv);
 int mg_cmd_log (int argc, char **argv);
 int mg_cmd_status (int argc, char **argv);
 int mg_cmd_secret (int argc, char **argv);
+int mg_cmd_registry (int argc, char **argv);
 
 #endif

@@ -38,6 +38,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,6 +76,7 @@ typedef struct {
   const source_t *main;    /* the configuration file */
   char **registry_files;   /* [registry] files as written, NULL if absent */
   int registry_line;       /* the line of `files` */
+  GPtrArray *problems;     /* lenient load: bad programs' errors (char*), else NULL */
 } loader_t;
 
 typedef enum {
@@ -843,17 +845,6 @@ load_settings (loader_t *loader, const source_t *source, const group_t *group,
 /* ---- groups -------------------------------------------------------------- */
 
 static gboolean
-is_program_id (const char *id)
-{
-  const char *p;
-
-  for (p = id; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-      return FALSE;
-  return p != id;
-}
-
-static gboolean
 load_program (loader_t *loader, const source_t *source, const group_t *group, GError **error)
 {
   const char *id = group->name + strlen (PROGRAM_PREFIX);
@@ -861,7 +852,7 @@ load_program (loader_t *loader, const source_t *source, const group_t *group, GE
   g_autoptr(mg_program_t) program = NULL;
   const mg_program_t *other;
 
-  if (!is_program_id (id))
+  if (!mg_program_id_is_valid (id))
     return fail (error, source, group->line, "[%s]: a program id is made of letters, "
                  "digits, '-', '_' and '.'", group->name);
   other = mg_registry_find (registry, id);
@@ -882,6 +873,56 @@ load_program (loader_t *loader, const source_t *source, const group_t *group, GE
                  "one of domains, addresses or contacts", group->name);
   program->has_interview = g_date_valid (&program->interview);
   mg_registry_add (registry, g_steal_pointer (&program));
+  return TRUE;
+}
+
+void
+mg_config_problem_free (mg_config_problem_t *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->file);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+/* A problem from @message, which fail() wrote as "PATH:LINE: text". */
+static mg_config_problem_t *
+problem_new (const char *path, const char *message)
+{
+  mg_config_problem_t *problem = g_new0 (mg_config_problem_t, 1);
+  gsize len = strlen (path);
+  const char *rest = message;
+  char *end = NULL;
+
+  problem->file = g_strdup (path);
+  if (strncmp (message, path, len) == 0 && message[len] == ':')
+    {
+      problem->line = (int) strtol (message + len + 1, &end, 10);
+      if (end != NULL && g_str_has_prefix (end, ": "))
+        rest = end + 2;
+    }
+  problem->message = g_strdup (rest);
+  return problem;
+}
+
+/* load_program(), but in a lenient load a bad program is noted in
+ * loader->problems and skipped. */
+static gboolean
+load_program_or_note (loader_t *loader, const source_t *source, const group_t *group,
+                      GError **error)
+{
+  GError *local = NULL;
+
+  if (load_program (loader, source, group, &local))
+    return TRUE;
+  if (loader->problems == NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  g_ptr_array_add (loader->problems, problem_new (source->path, local->message));
+  g_error_free (local);
   return TRUE;
 }
 
@@ -952,7 +993,7 @@ load_main (loader_t *loader, GError **error)
       gboolean ok;
 
       if (g_str_has_prefix (group->name, PROGRAM_PREFIX))
-        ok = load_program (loader, source, group, error);
+        ok = load_program_or_note (loader, source, group, error);
       else if (strcmp (group->name, "rules") == 0)
         ok = load_rules (loader, source, group, error);
       else if (strcmp (group->name, "program") == 0)
@@ -999,7 +1040,7 @@ load_registry_file (loader_t *loader, const char *name, GHashTable *seen, GError
       if (!g_str_has_prefix (group->name, PROGRAM_PREFIX))
         return fail (error, source, group->line, "[%s] cannot be in a registry file, "
                      "which holds only [program:ID] groups", group->name);
-      if (!load_program (loader, source, group, error))
+      if (!load_program_or_note (loader, source, group, error))
         return FALSE;
     }
   return TRUE;
@@ -1022,19 +1063,16 @@ config_new (const char *path)
 
 /* ---- public -------------------------------------------------------------- */
 
-/* mg_config_load_data:
- *
- * Parses @len bytes of @data (len (gsize) -1: NUL-terminated) as the
- * configuration file @path, which names it in messages and anchors its
- * relative paths, and reads the registry files it lists.  Returns a new
- * configuration (free with mg_config_free()) or NULL with @error set in
- * MG_ERROR / MG_ERROR_CONFIG, "FILE:LINE: message". */
-mg_config_t *
-mg_config_load_data (const char *path, const char *data, gsize len, GError **error)
+/* Loads @data as the configuration file @path; @problems: see
+ * mg_config_load_lenient(). */
+static mg_config_t *
+config_load_data (const char *path, const char *data, gsize len, GPtrArray *problems,
+                  GError **error)
 {
   g_autoptr(mg_config_t) config = NULL;
   g_autoptr(source_t) source = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) files = NULL;
   loader_t loader = { 0 };
   gboolean ok = TRUE;
   guint i;
@@ -1051,14 +1089,44 @@ mg_config_load_data (const char *path, const char *data, gsize len, GError **err
   config = config_new (path);
   loader.config = config;
   loader.main = source;
+  loader.problems = problems;
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ok = load_main (&loader, error);
+  files = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   for (i = 0; ok && loader.registry_files != NULL && loader.registry_files[i] != NULL; i++)
-    ok = load_registry_file (&loader, loader.registry_files[i], seen, error);
+    {
+      ok = load_registry_file (&loader, loader.registry_files[i], seen, error);
+      g_ptr_array_add (files, resolve_path (source->dir, loader.registry_files[i]));
+    }
   g_strfreev (loader.registry_files);
   if (!ok)
     return NULL;
+  config->registry_files = (char **) g_ptr_array_steal (files, NULL);
   return g_steal_pointer (&config);
+}
+
+/* mg_config_load_data:
+ *
+ * Parses @len bytes of @data (len (gsize) -1: NUL-terminated) as the
+ * configuration file @path, which names it in messages and anchors its
+ * relative paths, and reads the registry files it lists.  Returns a new
+ * configuration (free with mg_config_free()) or NULL with @error set in
+ * MG_ERROR / MG_ERROR_CONFIG, "FILE:LINE: message". */
+mg_config_t *
+mg_config_load_data (const char *path, const char *data, gsize len, GError **error)
+{
+  return config_load_data (path, data, len, NULL, error);
+}
+
+/* mg_config_load_data_lenient:
+ *
+ * mg_config_load_data() that notes bad [program:ID] groups in @problems
+ * (when not NULL) and goes on without them. */
+mg_config_t *
+mg_config_load_data_lenient (const char *path, const char *data, gsize len,
+                             GPtrArray *problems, GError **error)
+{
+  return config_load_data (path, data, len, problems, error);
 }
 
 /* mg_config_load:
@@ -1070,6 +1138,16 @@ mg_config_load_data (const char *path, const char *data, gsize len, GError **err
  * @error set. */
 mg_config_t *
 mg_config_load (const char *path, GError **error)
+{
+  return mg_config_load_lenient (path, NULL, error);
+}
+
+/* mg_config_load_lenient:
+ *
+ * mg_config_load() that notes bad [program:ID] groups in @problems (when
+ * not NULL) and goes on without them. */
+mg_config_t *
+mg_config_load_lenient (const char *path, GPtrArray *problems, GError **error)
 {
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -1084,7 +1162,7 @@ mg_config_load (const char *path, GError **error)
                    g_strerror (saved_errno));
       return NULL;
     }
-  return mg_config_load_data (path, data, len, error);
+  return config_load_data (path, data, len, problems, error);
 }
 
 /* mg_config_free:
@@ -1103,6 +1181,7 @@ mg_config_free (mg_config_t *config)
   g_strfreev (config->relay_argv);
   g_free (config->ledger_path);
   mg_registry_free (config->registry);
+  g_strfreev (config->registry_files);
   g_free (config);
 }
 

@@ -21,27 +21,16 @@ typedef struct {
   const char *summary;
 } command_t;
 
-static int cmd_not_yet (int argc, char **argv);
-
 static const command_t commands[] = {
   { "check", mg_cmd_check, "[OPTIONS] [FILE|MBOX|MAILDIR|-]...", "dry run: judge messages, change nothing" },
   { "audit", mg_cmd_audit, "[OPTIONS] SOURCE...", "replay sent mail in date order" },
   { "import", mg_cmd_import, "[OPTIONS] SOURCE...", "record already-sent mail in the ledger" },
   { "status", mg_cmd_status, "[OPTIONS] [PROGRAM-ID...]", "per-program communication summary" },
   { "log", mg_cmd_log, "[OPTIONS]", "ledger entries, newest last" },
-  { "registry", cmd_not_yet, "list|check|import-csv FILE", "inspect, validate or import programs" },
+  { "registry", mg_cmd_registry, "list|check|import-csv FILE", "inspect, validate or import programs" },
   { "secret", mg_cmd_secret, "set|get|clear aamc-id", "applicant ID in the desktop keyring" },
   { "rules", mg_cmd_rules, "[--format text|json]", "list rules with default and configured severity" },
 };
-
-/* Subcommands of later milestones are reserved names already, so that
- * `matchguard import x` never turns into a message to the address "x". */
-static int
-cmd_not_yet (int argc, char **argv)
-{
-  mg_print_error ("'%s' is not available in this version yet", argv[0]);
-  return EX_UNAVAILABLE;
-}
 
 static void
 print_help (FILE *out)

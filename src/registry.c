@@ -510,6 +510,23 @@ mg_registry_find (const mg_registry_t *registry, const char *id)
   return g_hash_table_lookup (registry->by_id, id);
 }
 
+/* mg_program_id_is_valid:
+ *
+ * TRUE when @id is made of letters, digits, '-', '_' and '.' only, and
+ * is not empty: what can stand in [program:ID]. */
+gboolean
+mg_program_id_is_valid (const char *id)
+{
+  const char *p;
+
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  for (p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return p != id;
+}
+
 /* mg_track_name:
  *
  * Returns the configuration name of @track ("ir-integrated", ...), or
