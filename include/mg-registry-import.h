@@ -47,16 +47,21 @@ void mg_import_result_free (mg_import_result_t *result);
 GPtrArray *mg_import_read_csv (const char *csv_path, const mg_registry_t *registry,
                                gboolean replace, GPtrArray *problems, GError **error);
 
+/* The file new programs go to: @into when it is the configuration file
+ * or one of its [registry] files (else NULL and MG_ERROR_USAGE), or with
+ * @into NULL the first [registry] file, else the configuration file.
+ * Free with g_free(). */
+char *mg_import_target (const mg_config_t *config, const char *into, GError **error);
+
 /* Writes @rows into the registry of @config: a new id is appended to
- * @into (NULL: the first of [registry] files, else the configuration
- * file; it must be one of them: else MG_ERROR_USAGE); an id the registry
- * has already is rewritten where its group is.  Each file is replaced
- * atomically (through symbolic links, keeping its mode); afterwards the
- * configuration is loaded again and, should that fail, every file is put
- * back.  Appends one mg_import_result_t per file written to @results.
- * FALSE with @error set when a file cannot be read or written, or the
- * result would not load. */
-gboolean mg_import_write (const mg_config_t *config, GPtrArray *rows, const char *into,
+ * @target (from mg_import_target()); an id the registry has already is
+ * rewritten where its group is.  Each file is replaced atomically (through
+ * symbolic links, keeping its mode); afterwards the configuration is
+ * loaded again and, should that fail, every file is put back.  Appends
+ * one mg_import_result_t per file written to @results.  FALSE with @error
+ * set when a file cannot be read or written, or the result would not
+ * load. */
+gboolean mg_import_write (const mg_config_t *config, GPtrArray *rows, const char *target,
                           GPtrArray *results, GError **error);
 
 G_END_DECLS

@@ -24,39 +24,22 @@
 
 /* --- list ------------------------------------------------------------------ */
 
-static void
-add_strv (JsonBuilder *b, const char *member, char **values)
-{
-  guint i;
-
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (i = 0; values[i] != NULL; i++)
-    json_builder_add_string_value (b, values[i]);
-  json_builder_end_array (b);
-}
-
 static char *
 program_json (const mg_program_t *program)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   char date[16];
   guint i;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, program->id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, program->name);
-  add_strv (b, "aliases", program->aliases);
-  json_builder_set_member_name (b, "track");
-  json_builder_add_string_value (b, mg_track_name (program->track));
+  mg_output_add_string (b, "id", program->id);
+  mg_output_add_string (b, "name", program->name);
+  mg_output_add_strv (b, "aliases", program->aliases);
+  mg_output_add_string (b, "track", mg_track_name (program->track));
   json_builder_set_member_name (b, "nrmp");
   json_builder_add_boolean_value (b, program->nrmp);
-  add_strv (b, "domains", program->domains);
-  add_strv (b, "addresses", program->addresses);
+  mg_output_add_strv (b, "domains", program->domains);
+  mg_output_add_strv (b, "addresses", program->addresses);
   json_builder_set_member_name (b, "contacts");
   json_builder_begin_array (b);
   for (i = 0; i < program->contacts->len; i++)
@@ -64,34 +47,21 @@ program_json (const mg_program_t *program)
       const mg_contact_t *contact = g_ptr_array_index (program->contacts, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      if (contact->name != NULL)
-        json_builder_add_string_value (b, contact->name);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, contact->address);
+      mg_output_add_string (b, "name", contact->name);
+      mg_output_add_string (b, "address", contact->address);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "interview");
   if (program->has_interview)
-    {
-      g_date_strftime (date, sizeof date, "%Y-%m-%d", &program->interview);
-      json_builder_add_string_value (b, date);
-    }
-  else
-    json_builder_add_null_value (b);
+    g_date_strftime (date, sizeof date, "%Y-%m-%d", &program->interview);
+  mg_output_add_string (b, "interview", program->has_interview ? date : NULL);
   json_builder_set_member_name (b, "post_interview_contact");
   json_builder_add_boolean_value (b, program->post_interview_contact);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, program->file);
+  mg_output_add_string (b, "file", program->file);
   json_builder_set_member_name (b, "line");
   json_builder_add_int_value (b, program->line);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return mg_output_json_line (b);
 }
 
 /* @text cut to @width characters, the last one an ellipsis when cut. */
@@ -237,10 +207,17 @@ registry_import_csv (const mg_common_options_t *common, const char *csv_path,
   g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (mg_config_t) config = mg_load_config (common);
   g_autoptr (GError) error = NULL;
+  g_autofree char *target = NULL;
   guint i;
 
   if (config == NULL)
     return EX_CONFIG;
+  target = mg_import_target (config, into, &error);
+  if (target == NULL)
+    {
+      mg_print_error ("registry import-csv: %s", error->message);
+      return mg_error_exit_code (error);
+    }
   rows = mg_import_read_csv (csv_path, config->registry, replace, problems, &error);
   if (rows == NULL)
     {
@@ -259,7 +236,7 @@ registry_import_csv (const mg_common_options_t *common, const char *csv_path,
       mg_print_error ("registry import-csv: %s has no programs, only its header row", csv_path);
       return EX_CONFIG;
     }
-  if (!mg_import_write (config, rows, into, results, &error))
+  if (!mg_import_write (config, rows, target, results, &error))
     {
       mg_print_error ("registry import-csv: %s", error->message);
       return mg_error_exit_code (error);

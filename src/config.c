@@ -1102,6 +1102,8 @@ config_load_data (const char *path, const char *data, gsize len, GPtrArray *prob
   if (!ok)
     return NULL;
   config->registry_files = (char **) g_ptr_array_steal (files, NULL);
+  if (config->registry_files == NULL)   /* an empty array has no storage yet */
+    config->registry_files = g_new0 (char *, 1);
   return g_steal_pointer (&config);
 }
 

@@ -127,13 +127,14 @@ read_field (reader_t *reader, GString *field, GError **error)
               reader->p++;
               break;
             }
+          if (*reader->p == '\r' && reader->p + 1 < reader->end && reader->p[1] == '\n')
+            {
+              reader->p++;   /* a line break inside a cell reads as "\n" */
+              continue;
+            }
           if (*reader->p == '\n')
             reader->line++;
-          if (*reader->p == '\r' && reader->p + 1 < reader->end && reader->p[1] == '\n')
-            reader->p++;   /* a line break inside a cell reads as "\n" */
-          else
-            g_string_append_c (field, *reader->p);
-          reader->p++;
+          g_string_append_c (field, *reader->p++);
         }
       if (reader->p < reader->end && *reader->p != reader->separator
           && *reader->p != '\r' && *reader->p != '\n')

@@ -512,14 +512,14 @@ restore (GPtrArray *edits, guint count)
     }
 }
 
-/* The file new programs go to: @into (one of the registry's files), else
- * the first registry file, else the configuration file. */
-static char *
-target_file (const mg_config_t *config, const char *into, GError **error)
+char *
+mg_import_target (const mg_config_t *config, const char *into, GError **error)
 {
   g_autofree char *wanted = NULL;
   g_autofree char *main_file = NULL;
   guint i;
+
+  g_return_val_if_fail (config != NULL, NULL);
 
   if (into == NULL)
     return g_strdup (config->registry_files[0] != NULL ? config->registry_files[0]
@@ -555,21 +555,17 @@ compare_bottom_up (gconstpointer a, gconstpointer b, gpointer registry)
 }
 
 gboolean
-mg_import_write (const mg_config_t *config, GPtrArray *rows, const char *into,
+mg_import_write (const mg_config_t *config, GPtrArray *rows, const char *target,
                  GPtrArray *results, GError **error)
 {
   g_autoptr(GPtrArray) edits = NULL;
   g_autoptr(GPtrArray) replacements = NULL;
   g_autoptr(mg_config_t) reloaded = NULL;
   g_autoptr(GError) local = NULL;
-  g_autofree char *target = NULL;
   guint i, written;
 
-  g_return_val_if_fail (config != NULL && rows != NULL, FALSE);
+  g_return_val_if_fail (config != NULL && rows != NULL && target != NULL, FALSE);
 
-  target = target_file (config, into, error);
-  if (target == NULL)
-    return FALSE;
   replacements = g_ptr_array_new ();
   for (i = 0; i < rows->len; i++)
     {
