@@ -16,13 +16,10 @@ unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
 # shellcheck source=lib/cli.sh
 . "$(dirname "$0")/lib/cli.sh"
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
+require_bin
 
 # a private copy: the configuration holds the applicant's ID (SPEC 8)
-mkdir -p "$T/conf"
-cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
-chmod 600 "$T/conf/"*.conf
-CONF=$T/conf/example.conf
+private_config
 EX=$SRC/contrib/examples
 check() { "$BIN" check --config "$CONF" --at header "$@"; }
 

@@ -17,12 +17,9 @@ unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
 # shellcheck source=lib/cli.sh
 . "$(dirname "$0")/lib/cli.sh"
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
+require_bin
 
-mkdir -p "$T/conf"
-cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
-chmod 600 "$T/conf/"*.conf
-CONF=$T/conf/example.conf
+private_config
 L=$T/.local/share/matchguard/ledger.db   # [ledger] path of config/example.conf
 mg() { "$BIN" "$1" --config "$CONF" "${@:2}"; }
 

@@ -77,17 +77,17 @@ unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR DISPLAY WAYL
     DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL
 mkdir -m 700 "$T/run"
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
+require_bin
 missing=0
 for p in dbus-run-session dbus-send gnome-keyring-daemon; do
     command -v "$p" >/dev/null || { bad "$p not installed (contrib/deps.sh)"; missing=1; }
 done
 
-mkdir -p "$T/conf" "$T/xdg/matchguard"
-cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
-sed 's/^aamc_id = .*/aamc_id = keyring/' "$T/conf/example.conf" > "$T/conf/keyring.conf"
+private_config
+mkdir -p "$T/xdg/matchguard"
+sed 's/^aamc_id = .*/aamc_id = keyring/' "$CONF" > "$T/conf/keyring.conf"
 cp "$T/conf/keyring.conf" "$T/xdg/matchguard/matchguard.conf"
-chmod 600 "$T/conf/"*.conf "$T/xdg/matchguard/matchguard.conf"
+chmod 600 "$T/conf/keyring.conf" "$T/xdg/matchguard/matchguard.conf"
 grep -q '^aamc_id = keyring$' "$T/conf/keyring.conf" && ok "config says aamc_id = keyring" \
     || bad "could not write aamc_id = keyring"
 

@@ -18,9 +18,16 @@
 #   lacks WHAT FILE TEXT          passes if FILE does not have TEXT
 #   lines WHAT FILE N             passes if FILE has N non-empty lines
 #   summary                       the last line of a script
+#   require_bin                   a failed check and the summary (exit 1)
+#                                 unless $BIN, the program, can be run
+#   private_config                copies config/example.conf and programs.conf
+#                                 of the source tree $SRC into $T/conf, mode
+#                                 0600 (matchguard refuses a configuration
+#                                 others can read: it holds the applicant's
+#                                 ID), and sets CONF to the example.conf copy
 #
-# expect needs T, the script's private temporary directory, to be set before
-# it is called.  A failure shows the first 300 bytes of stderr (expect) or
+# expect and private_config need T, the script's private temporary
+# directory, to be set before they are called.  A failure shows the first 300 bytes of stderr (expect) or
 # 400 bytes of the file (contains).
 
 pass=0
@@ -53,6 +60,17 @@ lines() {
     n=$(grep -c . "$2")
     if [ "$n" -eq "$3" ]; then ok "$1"
     else bad "$1: $n lines, expected $3"; fi
+}
+
+require_bin() {
+    [ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
+}
+
+private_config() {
+    mkdir -p "$T/conf"
+    cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
+    chmod 600 "$T/conf/"*.conf
+    CONF=$T/conf/example.conf
 }
 
 summary() {
