@@ -32,6 +32,14 @@ typedef enum {
  * any other domain). */
 int mg_error_exit_code (const GError *error);
 
+/* Sets @error to "FILE:LINE: " + the formatted text in MG_ERROR /
+ * MG_ERROR_CONFIG, the form of every configuration and registry error.
+ * Returns FALSE, so that callers can `return mg_error_at (...)`. */
+gboolean mg_error_at (GError **error, const char *file, int line, const char *format, ...)
+  G_GNUC_PRINTF (4, 5);
+gboolean mg_error_at_valist (GError **error, const char *file, int line, const char *format,
+                             va_list args) G_GNUC_PRINTF (4, 0);
+
 /* Prints "matchguard: " + the formatted text + newline on stderr. */
 void mg_print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 

@@ -30,6 +30,27 @@ mg_error_exit_code (const GError *error)
   return EX_SOFTWARE;
 }
 
+gboolean
+mg_error_at_valist (GError **error, const char *file, int line, const char *format,
+                    va_list args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_set_error (error, MG_ERROR, MG_ERROR_CONFIG, "%s:%d: %s", file, line, message);
+  return FALSE;
+}
+
+gboolean
+mg_error_at (GError **error, const char *file, int line, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  mg_error_at_valist (error, file, line, format, args);
+  va_end (args);
+  return FALSE;
+}
+
 void
 mg_print_error (const char *format, ...)
 {

@@ -176,13 +176,11 @@ static const mg_policy_t default_policy = {
 static gboolean G_GNUC_PRINTF (4, 5)
 fail (GError **error, const source_t *source, int line, const char *format, ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  mg_error_at_valist (error, source->path, line, format, args);
   va_end (args);
-  g_set_error (error, MG_ERROR, MG_ERROR_CONFIG, "%s:%d: %s", source->path, line, message);
   return FALSE;
 }
 

@@ -38,19 +38,6 @@ mg_csv_record_is_blank (const mg_csv_record_t *record)
   return TRUE;
 }
 
-static gboolean G_GNUC_PRINTF (4, 5)
-fail (GError **error, const char *name, int line, const char *format, ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, MG_ERROR, MG_ERROR_CONFIG, "%s:%d: %s", name, line, message);
-  return FALSE;
-}
-
 /* The separator the first record uses: the most frequent unquoted one of
  * ',', ';' and tab, ',' on a tie or when there is none. */
 static char
@@ -114,7 +101,7 @@ read_field (reader_t *reader, GString *field, GError **error)
       for (;;)
         {
           if (reader->p >= reader->end)
-            return fail (error, reader->name, start_line,
+            return mg_error_at (error, reader->name, start_line,
                          "a quoted field is never closed (a '\"' is missing)");
           if (*reader->p == '"')
             {
@@ -138,7 +125,7 @@ read_field (reader_t *reader, GString *field, GError **error)
         }
       if (reader->p < reader->end && *reader->p != reader->separator
           && *reader->p != '\r' && *reader->p != '\n')
-        return fail (error, reader->name, reader->line,
+        return mg_error_at (error, reader->name, reader->line,
                      "text after the closing '\"' of a quoted field (write \"\" for a quote "
                      "inside one)");
       return TRUE;
@@ -200,7 +187,7 @@ check_text (const char *name, const char *data, gsize len, GError **error)
 
   if (g_utf8_validate_len (data, len, &bad))
     return TRUE;
-  return fail (error, name, line_of (data, bad),
+  return mg_error_at (error, name, line_of (data, bad),
                "%s", *bad == '\0' ? "a NUL byte: is this a spreadsheet file rather than CSV?"
                : "not UTF-8 text: export the sheet as \"CSV UTF-8\"");
 }

@@ -123,18 +123,52 @@ has_address_under (const mg_program_t *program, const char *domain)
   return FALSE;
 }
 
+/* Appends to @keys what a program is known by, of one kind. */
+typedef void (*keys_func_t) (const mg_program_t *program, GPtrArray *keys);
+
 static void
-find_shared_domains (const mg_registry_t *registry, GPtrArray *conflicts)
+domain_keys (const mg_program_t *program, GPtrArray *keys)
 {
-  g_autoptr(GHashTable) index = index_new ();
+  guint i;
+
+  for (i = 0; program->domains[i] != NULL; i++)
+    g_ptr_array_add (keys, program->domains[i]);
+}
+
+static void
+name_keys (const mg_program_t *program, GPtrArray *keys)
+{
+  guint i;
+
+  for (i = 0; program->names_norm[i] != NULL; i++)
+    g_ptr_array_add (keys, program->names_norm[i]);
+}
+
+/* Every key of every program -> the programs that have it. */
+static GHashTable *
+index_by (const mg_registry_t *registry, keys_func_t keys_of)
+{
+  GHashTable *index = index_new ();
   guint i, j;
 
   for (i = 0; i < mg_registry_count (registry); i++)
     {
       const mg_program_t *program = mg_registry_get (registry, i);
-      for (j = 0; program->domains[j] != NULL; j++)
-        index_add (index, program->domains[j], program);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+      keys_of (program, keys);
+      for (j = 0; j < keys->len; j++)
+        index_add (index, g_ptr_array_index (keys, j), program);
     }
+  return index;
+}
+
+static void
+find_shared_domains (const mg_registry_t *registry, GPtrArray *conflicts)
+{
+  g_autoptr(GHashTable) index = index_by (registry, domain_keys);
+  guint i, j;
+
   for (i = 0; i < mg_registry_count (registry); i++)
     {
       const mg_program_t *program = mg_registry_get (registry, i);
@@ -155,44 +189,49 @@ find_shared_domains (const mg_registry_t *registry, GPtrArray *conflicts)
     }
 }
 
+/* Words the conflict of @program having key @index of its keys, which
+ * the earlier programs @names have too. */
+typedef void (*report_func_t) (GPtrArray *conflicts, const mg_program_t *program, guint index,
+                               const char *key, const char *names);
+
+/* Reports each key a program shares with an earlier one, once per key,
+ * at the later program. */
 static void
-find_shared_addresses (const mg_registry_t *registry, GPtrArray *conflicts)
+find_shared (const mg_registry_t *registry, keys_func_t keys_of, report_func_t report,
+             GPtrArray *conflicts)
 {
-  g_autoptr(GHashTable) index = index_new ();
+  g_autoptr(GHashTable) index = index_by (registry, keys_of);
   guint i, j;
 
   for (i = 0; i < mg_registry_count (registry); i++)
     {
       const mg_program_t *program = mg_registry_get (registry, i);
-      g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
-
-      program_addresses (program, addresses);
-      for (j = 0; j < addresses->len; j++)
-        index_add (index, g_ptr_array_index (addresses, j), program);
-    }
-  for (i = 0; i < mg_registry_count (registry); i++)
-    {
-      const mg_program_t *program = mg_registry_get (registry, i);
-      g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
       g_autoptr(GHashTable) reported = g_hash_table_new (g_str_hash, g_str_equal);
 
-      program_addresses (program, addresses);
-      for (j = 0; j < addresses->len; j++)
+      keys_of (program, keys);
+      for (j = 0; j < keys->len; j++)
         {
-          const char *address = g_ptr_array_index (addresses, j);
-          GPtrArray *listing = g_hash_table_lookup (index, address);
+          const char *key = g_ptr_array_index (keys, j);
+          GPtrArray *having = g_hash_table_lookup (index, key);
           g_autofree char *names = NULL;
 
-          /* reported once, at the later program */
-          if (listing->len < 2 || g_ptr_array_index (listing, 0) == program
-              || !g_hash_table_add (reported, (gpointer) address))
+          if (having->len < 2 || g_ptr_array_index (having, 0) == program
+              || !g_hash_table_add (reported, (gpointer) key))
             continue;
-          names = others (listing, program);
-          add (conflicts, MG_CONFLICT_WARNING, program,
-               "%s is also listed by %s: mail to it is told apart only by the program name "
-               "in the text (else ambiguous-recipient)", address, names);
+          names = others (having, program);
+          report (conflicts, program, j, key, names);
         }
     }
+}
+
+static void
+report_shared_address (GPtrArray *conflicts, const mg_program_t *program, guint index,
+                       const char *address, const char *names)
+{
+  add (conflicts, MG_CONFLICT_WARNING, program,
+       "%s is also listed by %s: mail to it is told apart only by the program name in the "
+       "text (else ambiguous-recipient)", address, names);
 }
 
 /* names_norm[@index] as the registry file writes it: names_norm holds
@@ -208,37 +247,13 @@ written_name (const mg_program_t *program, guint index)
 }
 
 static void
-find_shared_names (const mg_registry_t *registry, GPtrArray *conflicts)
+report_shared_name (GPtrArray *conflicts, const mg_program_t *program, guint index,
+                    const char *name, const char *names)
 {
-  g_autoptr(GHashTable) index = index_new ();
-  guint i, j;
-
-  for (i = 0; i < mg_registry_count (registry); i++)
-    {
-      const mg_program_t *program = mg_registry_get (registry, i);
-      for (j = 0; program->names_norm[j] != NULL; j++)
-        index_add (index, program->names_norm[j], program);
-    }
-  for (i = 0; i < mg_registry_count (registry); i++)
-    {
-      const mg_program_t *program = mg_registry_get (registry, i);
-      g_autoptr(GHashTable) reported = g_hash_table_new (g_str_hash, g_str_equal);
-
-      for (j = 0; program->names_norm[j] != NULL; j++)
-        {
-          const char *name = program->names_norm[j];
-          GPtrArray *naming = g_hash_table_lookup (index, name);
-          g_autofree char *names = NULL;
-
-          if (naming->len < 2 || g_ptr_array_index (naming, 0) == program
-              || !g_hash_table_add (reported, (gpointer) name))
-            continue;
-          names = others (naming, program);
-          add (conflicts, MG_CONFLICT_WARNING, program,
-               "the name or alias '%s' is also one of %s: a text that names it cannot tell "
-               "the programs apart; make the aliases distinct", written_name (program, j), names);
-        }
-    }
+  (void) name;
+  add (conflicts, MG_CONFLICT_WARNING, program,
+       "the name or alias '%s' is also one of %s: a text that names it cannot tell the "
+       "programs apart; make the aliases distinct", written_name (program, index), names);
 }
 
 static void
@@ -313,8 +328,8 @@ mg_registry_find_conflicts (const mg_config_t *config)
 
   conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_conflict_free);
   find_shared_domains (config->registry, conflicts);
-  find_shared_addresses (config->registry, conflicts);
-  find_shared_names (config->registry, conflicts);
+  find_shared (config->registry, program_addresses, report_shared_address, conflicts);
+  find_shared (config->registry, name_keys, report_shared_name, conflicts);
   find_interviews_out_of_season (config, conflicts);
   find_programs_without_contacts (config->registry, conflicts);
 

@@ -112,28 +112,21 @@ read_header (const char *csv_path, const mg_csv_record_t *header, int *column_of
           break;
       if (c == G_N_ELEMENTS (columns))
         {
-          g_set_error (error, MG_ERROR, MG_ERROR_CONFIG,
-                       "%s:%d: unknown column '%s' (the columns are id, name, aliases, track, "
-                       "nrmp, domains, addresses, contacts, interview, post_interview_contact)",
-                       csv_path, header->line, header->fields[i]);
-          return FALSE;
+          return mg_error_at (error, csv_path, header->line, "unknown column '%s' (the columns "
+                              "are id, name, aliases, track, nrmp, domains, addresses, contacts, "
+                              "interview, post_interview_contact)", header->fields[i]);
         }
       if (field_of[c] != NO_COLUMN)
         {
-          g_set_error (error, MG_ERROR, MG_ERROR_CONFIG, "%s:%d: column '%s' appears twice",
-                       csv_path, header->line, columns[c].name);
-          return FALSE;
+          return mg_error_at (error, csv_path, header->line, "column '%s' appears twice",
+                              columns[c].name);
         }
       field_of[c] = (int) i;
       column_of[i] = (int) c;
     }
   if (field_of[COLUMN_ID] == NO_COLUMN || field_of[COLUMN_NAME] == NO_COLUMN)
-    {
-      g_set_error (error, MG_ERROR, MG_ERROR_CONFIG,
-                   "%s:%d: the first row must name the columns, id and name among them",
-                   csv_path, header->line);
-      return FALSE;
-    }
+    return mg_error_at (error, csv_path, header->line,
+                        "the first row must name the columns, id and name among them");
   return TRUE;
 }
 
