@@ -5,16 +5,9 @@
 # check prints PASS/FAIL; the last line is "N passed, M failed".
 set -u
 
-BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
-SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-PY=${PYTHON3:-python3}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mg-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
-unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
-
 # shellcheck source=lib/cli.sh
 . "$(dirname "$0")/lib/cli.sh"
+private_env cli
 
 require_bin
 

@@ -6,16 +6,9 @@
 # "N passed, M failed".
 set -u
 
-BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
-SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-PY=${PYTHON3:-$(command -v /usr/bin/python3 || command -v python3)}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mg-ledger.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
-unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
-
 # shellcheck source=lib/cli.sh
 . "$(dirname "$0")/lib/cli.sh"
+private_env ledger
 
 require_bin
 

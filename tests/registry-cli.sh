@@ -8,27 +8,17 @@
 # PASS/FAIL; the last line is "N passed, M failed".
 set -u
 
-BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
-SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-PY=${PYTHON3:-$(command -v /usr/bin/python3 || command -v python3)}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mg-registry.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
-unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
-
 # shellcheck source=lib/cli.sh
 . "$(dirname "$0")/lib/cli.sh"
+private_env registry
 
-[ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
+require_bin
 
-fresh() {   # a private copy of the example configuration
+fresh() {   # a new private copy of the example configuration
     rm -rf "$T/conf"
-    mkdir -p "$T/conf"
-    cp "$SRC/config/example.conf" "$SRC/config/programs.conf" "$T/conf/"
-    chmod 600 "$T/conf/"*.conf
+    private_config
 }
 fresh
-CONF=$T/conf/example.conf
 REG=$T/conf/programs.conf
 mg() { "$BIN" "$1" --config "$CONF" "${@:2}"; }
 

@@ -62,6 +62,20 @@ lines() {
     else bad "$1: $n lines, expected $3"; fi
 }
 
+# private_env NAME: sets BIN (the program under test), SRC (the source
+# tree), PY (python3) and T, a private temporary directory removed on exit;
+# HOME and XDG_CONFIG_HOME point into T, time is New York's, the locale
+# UTF-8, and none of matchguard's environment variables is set.
+private_env() {
+    BIN=${MG_BIN:-$(dirname "$0")/../src/matchguard}
+    SRC=${MG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+    PY=${PYTHON3:-$(command -v /usr/bin/python3 || command -v python3)}
+    T=$(mktemp -d "${TMPDIR:-/tmp}/mg-$1.XXXXXX")
+    trap 'rm -rf "$T"' EXIT
+    export TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$T" XDG_CONFIG_HOME="$T/xdg"
+    unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
+}
+
 require_bin() {
     [ -x "$BIN" ] || { bad "binary $BIN not found"; summary; }
 }
