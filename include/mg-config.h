@@ -52,6 +52,7 @@ typedef struct {
                                /* each g_date_valid() only when given */
   char *relay_command;         /* as written; may be NULL */
   char **relay_argv;           /* split like a shell would; NULL when no command */
+  int relay_timeout_seconds;   /* 300; 0: wait for the relay as long as it takes */
   char *ledger_path;           /* "~" expanded, NULL when not given */
   int busy_timeout_ms;         /* 10000 */
   mg_policy_t policy;

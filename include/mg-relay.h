@@ -15,7 +15,8 @@
  *   '/usr/bin/msmtp' not executable (Permission denied)", or another
  *   reason it cannot be started (EX_UNAVAILABLE);
  * - MG_ERROR_TEMPFAIL: the relay was killed by a signal, "relay 'msmtp'
- *   was killed by signal 15 (Terminated)", or could not be started for
+ *   was killed by signal 15 (Terminated)", did not finish in time
+ *   (mg_relay_run()'s @timeout_seconds), or could not be started for
  *   lack of resources (EX_TEMPFAIL: the mail client may try again);
  * - MG_ERROR_CONFIG: @relay_argv is empty;
  * - MG_ERROR_IO (mg_relay_run() only): the spool could not be read back,
@@ -39,10 +40,24 @@ G_BEGIN_DECLS
  * program) followed by @args (NULL-terminated, may be NULL for none: the
  * original sendmail-mode arguments, unchanged), writes @spool to its
  * standard input with mg_spool_write(..., @strip_override, ...), closes
- * it, and waits.  Returns its exit status, or -1 with @error (above). */
+ * it, and waits.  Returns its exit status, or -1 with @error (above).
+ *
+ * @timeout_seconds (0: none) bounds the whole run, writing included: a
+ * relay that has not exited by then gets SIGTERM, then SIGKILL after 2 s,
+ * while its input is still open (so it never reads the end of the
+ * message), and the result is -1 with MG_ERROR_TEMPFAIL, "relay 'msmtp'
+ * did not finish within 300 seconds ([relay] timeout_seconds) and was
+ * stopped; ...", saying whether the relay had read the end of the message
+ * (then it may have sent it) or not (then it cannot have).
+ *
+ * @complete (may be NULL) is set to FALSE when the relay closed its input
+ * before it had read the whole message (it exited, or closed standard
+ * input, early), else TRUE.  A message that fits in the pipe's buffer
+ * (64 KiB on Linux) is always "complete": whether the relay read it is
+ * not known then. */
 int mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t *spool,
-                  gboolean strip_override, GError **error);
-
+                  gboolean strip_override, guint timeout_seconds, gboolean *complete,
+                  GError **error);
 /* Runs the relay like mg_relay_run() but with matchguard's own standard
  * input, for modes that are not a send (-bp, -bs, --serverinfo, ...: see
  * mg_sendargs_is_passthrough()).  Nothing is read or checked.  Returns its

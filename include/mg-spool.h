@@ -133,6 +133,15 @@ GPtrArray *mg_spool_overrides (const mg_spool_t *spool);
  * ...", or "cannot read the spool file: ..."). */
 gboolean mg_spool_write (mg_spool_t *spool, int fd, gboolean strip_override, GError **error);
 
+/* mg_spool_write() with a deadline for a non-blocking @fd: when the
+ * reader has not taken every byte by @deadline (g_get_monotonic_time();
+ * 0: no deadline), returns FALSE with @error set to G_IO_ERROR_TIMED_OUT
+ * ("the reader did not take the message in time").  A blocking @fd
+ * waits in write(2), where no deadline applies: make it non-blocking
+ * (O_NONBLOCK) first. */
+gboolean mg_spool_write_until (mg_spool_t *spool, int fd, gboolean strip_override,
+                               gint64 deadline, GError **error);
+
 G_END_DECLS
 
 #endif

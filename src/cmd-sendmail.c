@@ -161,19 +161,34 @@ explain_refusal (const send_t *send, const mg_analysis_t *analysis,
     }
 }
 
-/* Runs the relay on the spooled message; the exit status of matchguard. */
+/* Runs the relay on the spooled message; the exit status of matchguard.
+ *
+ * A relay that closes its input before the end of the message and exits 0
+ * is believed: sendmail without -i ends the message at a line holding only
+ * ".", and whatever a relay stops reading for, its status is the only word
+ * on what it sent (SPEC 2.5).  The user is told, though; with a status
+ * other than 0 the relay's own message normally says why. */
 static int
 relay (const send_t *send, mg_spool_t *spool, gboolean strip_override)
 {
   g_autoptr (GError) error = NULL;
+  const char *program = send->config->relay_argv[0];
+  gboolean complete = TRUE;
   int status = mg_relay_run ((const char *const *) send->config->relay_argv,
-                             (const char *const *) send->args->pdata, spool, strip_override, &error);
+                             (const char *const *) send->args->pdata, spool, strip_override,
+                             (guint) send->config->relay_timeout_seconds, &complete, &error);
 
   if (status < 0)
     {
       mg_print_error ("%s", error->message);
       return mg_error_exit_code (error);
     }
+  if (!complete && status == 0)
+    mg_print_error ("warning: relay '%s' stopped reading before the end of the message "
+                    "and exited 0; it may have sent only part of it", program);
+  else if (!complete)
+    mg_print_error ("relay '%s' stopped reading before the end of the message and "
+                    "exited %d; the message was not sent", program, status);
   return status;
 }
 

@@ -117,6 +117,7 @@ static const setting_t settings[] = {
   { "season", "rank_deadline", V_DATE, C (rank_deadline) },
   { "season", "match_day", V_DATE, C (match_day) },
   { "relay", "command", V_COMMAND, C (relay_command) },
+  { "relay", "timeout_seconds", V_COUNT, C (relay_timeout_seconds) },
   { "ledger", "path", V_PATH, C (ledger_path) },
   { "ledger", "busy_timeout_ms", V_COUNT, C (busy_timeout_ms) },
   { "policy", "warnings", V_WARNINGS, C (policy.warnings) },
@@ -169,6 +170,12 @@ static const mg_policy_t default_policy = {
 };
 
 #define DEFAULT_BUSY_TIMEOUT_MS 10000
+
+/* How long the relay may take to read the message and exit: msmtp gives
+ * up on an unresponsive server after its own timeout (none by default),
+ * sendmail queues; five minutes covers a 25 MB attachment on a slow
+ * uplink and still hands a hung relay's message back to the client. */
+#define DEFAULT_RELAY_TIMEOUT_SECONDS 300
 
 /* ---- errors -------------------------------------------------------------- */
 
@@ -1052,6 +1059,7 @@ config_new (const char *path)
 
   config->path = g_strdup (path);
   config->busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS;
+  config->relay_timeout_seconds = DEFAULT_RELAY_TIMEOUT_SECONDS;
   config->policy = default_policy;
   for (i = 0; i < MG_RULE_COUNT; i++)
     config->severity[i] = mg_rule_info ((mg_rule_id_t) i)->severity;

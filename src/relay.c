@@ -20,6 +20,13 @@
  *   exit status decides.  If the spool cannot be read back, the relay is
  *   killed while its input is still open, so that it never sees the end
  *   of a truncated message and sends it.
+ * - A deadline bounds the whole run (writing and waiting): our end of the
+ *   pipe is non-blocking, so a relay that stops reading cannot hold the
+ *   write, and the wait polls a pidfd (else waitpid(WNOHANG) every 10 ms).
+ *   A relay past the deadline gets SIGTERM, then SIGKILL 2 s later; its
+ *   input is still open when it is signalled, so it never sees the end of
+ *   the message.  It stays in our process group: a relay that asks for a
+ *   password on the terminal must not be a background job.
  */
 #define _GNU_SOURCE 1   /* pipe2, posix_spawn_file_actions_addclosefrom_np */
 #include "config.h"
@@ -30,7 +37,9 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -200,22 +209,111 @@ spawn (const char *const *argv, int stdin_fd, GError **error)
   return pid;
 }
 
-/* Waits for @pid; its exit status, or -1 with @error when a signal ended
- * it. */
+/* A descriptor that polls readable when @pid ends, or -1 where pidfds
+ * are not available (Linux before 5.3). */
 static int
-wait_relay (pid_t pid, const char *program, GError **error)
+open_pidfd (pid_t pid)
 {
-  int status;
+#ifdef SYS_pidfd_open
+  return (int) syscall (SYS_pidfd_open, pid, 0);
+#else
+  (void) pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
 
-  while (waitpid (pid, &status, 0) < 0)
+/* Waits until @pid ends or @deadline (g_get_monotonic_time(); 0: none)
+ * passes.  TRUE with *@status set when it ended; FALSE at the deadline,
+ * or with *@errnum set when waitpid() failed. */
+static gboolean
+wait_until (pid_t pid, gint64 deadline, int *status, int *errnum)
+{
+  int pidfd = deadline > 0 ? open_pidfd (pid) : -1;
+  gboolean done = FALSE;
+
+  *errnum = 0;
+  for (;;)
     {
-      if (errno != EINTR)
+      pid_t r = waitpid (pid, status, deadline > 0 ? WNOHANG : 0);
+      gint64 left;
+
+      if (r == pid)
         {
-          int errnum = errno;
+          done = TRUE;
+          break;
+        }
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          *errnum = errno;
+          break;
+        }
+      left = deadline - g_get_monotonic_time ();
+      if (left <= 0)
+        break;
+      if (pidfd >= 0)
+        {
+          struct pollfd pfd = { pidfd, POLLIN, 0 };
+
+          poll (&pfd, 1, (int) MIN ((left + 999) / 1000, (gint64) G_MAXINT));
+        }
+      else
+        g_usleep (MIN (left, (gint64) 10000));
+    }
+  if (pidfd >= 0)
+    close (pidfd);
+  return done;
+}
+
+/* Ends @pid, which is past its deadline: SIGTERM, then SIGKILL if it is
+ * still there 2 s later, and reaps it. */
+static void
+stop_relay (pid_t pid)
+{
+  int status, errnum;
+
+  kill (pid, SIGTERM);
+  if (wait_until (pid, g_get_monotonic_time () + 2 * G_USEC_PER_SEC, &status, &errnum)
+      || errnum != 0)
+    return;
+  kill (pid, SIGKILL);
+  wait_until (pid, 0, &status, &errnum);
+}
+
+/* @had_end: the relay had read the whole message, and may have sent it. */
+static void
+set_timeout_error (GError **error, const char *program, guint timeout_seconds,
+                   gboolean had_end)
+{
+  g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
+               "relay '%s' did not finish within %u seconds ([relay] timeout_seconds) and "
+               "was stopped; %s", program, timeout_seconds,
+               had_end ? "it had the whole message, which may or may not have gone out"
+                       : "it never got the end of the message, so it sent nothing");
+}
+
+/* Waits for @pid until @deadline (0: none; past it, the relay is stopped
+ * and @error says so, naming @timeout_seconds); its exit status, or -1
+ * with @error when a signal ended it. */
+static int
+wait_relay (pid_t pid, const char *program, gint64 deadline, guint timeout_seconds,
+            GError **error)
+{
+  int status, errnum;
+
+  if (!wait_until (pid, deadline, &status, &errnum))
+    {
+      if (errnum != 0)
+        {
           g_set_error (error, MG_ERROR, MG_ERROR_INTERNAL, "cannot wait for relay '%s': %s",
                        program, g_strerror (errnum));
           return -1;
         }
+      stop_relay (pid);
+      set_timeout_error (error, program, timeout_seconds, TRUE);
+      return -1;
     }
   if (WIFEXITED (status))
     return WEXITSTATUS (status);
@@ -244,10 +342,12 @@ check_relay_argv (const char *const *relay_argv, GError **error)
 
 int
 mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t *spool,
-              gboolean strip_override, GError **error)
+              gboolean strip_override, guint timeout_seconds, gboolean *complete,
+              GError **error)
 {
   g_autoptr (GPtrArray) argv = NULL;
   g_autoptr (GError) write_error = NULL;
+  gint64 deadline = 0;
   int pipefd[2];
   pid_t pid;
 
@@ -255,6 +355,8 @@ mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t
   g_return_val_if_fail (spool != NULL, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
+  if (complete != NULL)
+    *complete = TRUE;
   if (!check_relay_argv (relay_argv, error))
     return -1;
   argv = build_argv (relay_argv, args);
@@ -273,21 +375,43 @@ mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t
       return -1;
     }
 
-  if (!mg_spool_write (spool, pipefd[1], strip_override, &write_error)
-      && !g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+  if (timeout_seconds > 0)
     {
-      /* kill it before it reads the end of a truncated message */
-      kill (pid, SIGKILL);
-      close (pipefd[1]);
-      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-      g_propagate_prefixed_error (error, g_steal_pointer (&write_error),
-                                  "relay '%s' stopped, the message was not sent: ",
-                                  relay_argv[0]);
-      return -1;
+      deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
+      /* our end only: the relay's end is another open file description */
+      fcntl (pipefd[1], F_SETFL, fcntl (pipefd[1], F_GETFL) | O_NONBLOCK);
+    }
+  if (!mg_spool_write_until (spool, pipefd[1], strip_override, deadline, &write_error))
+    {
+      if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+        {
+          /* it stopped reading: its exit status decides */
+          if (complete != NULL)
+            *complete = FALSE;
+        }
+      else if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        {
+          /* signalled while its input is open: it never sees an end */
+          stop_relay (pid);
+          close (pipefd[1]);
+          set_timeout_error (error, relay_argv[0], timeout_seconds, FALSE);
+          return -1;
+        }
+      else
+        {
+          /* kill it before it reads the end of a truncated message */
+          kill (pid, SIGKILL);
+          close (pipefd[1]);
+          while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+          g_propagate_prefixed_error (error, g_steal_pointer (&write_error),
+                                      "relay '%s' stopped, the message was not sent: ",
+                                      relay_argv[0]);
+          return -1;
+        }
     }
   close (pipefd[1]);
-  return wait_relay (pid, relay_argv[0], error);
+  return wait_relay (pid, relay_argv[0], deadline, timeout_seconds, error);
 }
 
 int
@@ -305,5 +429,5 @@ mg_relay_passthrough (const char *const *relay_argv, const char *const *args, GE
   pid = spawn ((const char *const *) argv->pdata, -1, error);
   if (pid < 0)
     return -1;
-  return wait_relay (pid, relay_argv[0], error);
+  return wait_relay (pid, relay_argv[0], 0, 0, error);
 }

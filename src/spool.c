@@ -55,14 +55,33 @@ struct mg_spool {
 /* --- low-level I/O ---------------------------------------------------- */
 
 /* Waits until @fd is ready for @events (a non-blocking descriptor said
- * EAGAIN). */
-static void
-wait_fd (int fd, short events)
+ * EAGAIN), or until @deadline (g_get_monotonic_time(); 0: no deadline).
+ * FALSE with errno ETIMEDOUT when the deadline passed. */
+static gboolean
+wait_fd (int fd, short events, gint64 deadline)
 {
   struct pollfd pfd = { fd, events, 0 };
 
-  while (poll (&pfd, 1, -1) < 0 && errno == EINTR)
-    ;
+  for (;;)
+    {
+      int timeout = -1, n;
+
+      if (deadline > 0)
+        {
+          gint64 left = deadline - g_get_monotonic_time ();
+
+          if (left <= 0)
+            {
+              errno = ETIMEDOUT;
+              return FALSE;
+            }
+          /* rounded up, so that the wait does not end just before it */
+          timeout = (int) MIN ((left + 999) / 1000, (gint64) G_MAXINT);
+        }
+      n = poll (&pfd, 1, timeout);
+      if (n > 0 || (n < 0 && errno != EINTR))
+        return TRUE;   /* ready, or an error that the next call reports */
+    }
 }
 
 /* read(2) that retries on EINTR and waits on EAGAIN; -1 with errno set on
@@ -80,16 +99,18 @@ read_some (int fd, void *buf, gsize len)
         continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK)
         {
-          wait_fd (fd, POLLIN);
+          wait_fd (fd, POLLIN, 0);
           continue;
         }
       return -1;
     }
 }
 
-/* Writes all @len bytes; FALSE with errno set on error. */
+/* Writes all @len bytes, waiting for a non-blocking @fd until @deadline
+ * (see wait_fd()); FALSE with errno set on error (ETIMEDOUT: the
+ * deadline passed). */
 static gboolean
-write_all (int fd, const void *buf, gsize len)
+write_all (int fd, const void *buf, gsize len, gint64 deadline)
 {
   const char *p = buf;
 
@@ -101,11 +122,8 @@ write_all (int fd, const void *buf, gsize len)
         {
           if (errno == EINTR)
             continue;
-          if (errno == EAGAIN || errno == EWOULDBLOCK)
-            {
-              wait_fd (fd, POLLOUT);
-              continue;
-            }
+          if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_fd (fd, POLLOUT, deadline))
+            continue;
           return FALSE;
         }
       p += n;
@@ -406,7 +424,7 @@ spool_to_file (mg_spool_t *spool, int fd, GError **error)
   spool->fd = create_spool_file (error);
   if (spool->fd < 0)
     return FALSE;
-  if (!write_all (spool->fd, spool->data->data, spool->data->len))
+  if (!write_all (spool->fd, spool->data->data, spool->data->len, 0))
     {
       set_spool_write_error (error, errno);
       return FALSE;
@@ -425,7 +443,7 @@ spool_to_file (mg_spool_t *spool, int fd, GError **error)
         }
       if (n == 0)
         break;
-      if (!write_all (spool->fd, chunk, (gsize) n))
+      if (!write_all (spool->fd, chunk, (gsize) n, 0))
         {
           set_spool_write_error (error, errno);
           return FALSE;
@@ -628,7 +646,7 @@ mg_spool_overrides (const mg_spool_t *spool)
 /* Writes bytes [@start, @end) of the message to @fd.  On error sets
  * *@write_errno (writing @fd failed) or @error (reading the spool). */
 static gboolean
-write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end,
+write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end, gint64 deadline,
             int *write_errno, GError **error)
 {
   g_autofree guint8 *chunk = NULL;
@@ -637,7 +655,7 @@ write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end,
     return TRUE;
   if (spool->fd < 0)
     {
-      if (!write_all (fd, spool->data->data + start, (gsize) (end - start)))
+      if (!write_all (fd, spool->data->data + start, (gsize) (end - start), deadline))
         {
           *write_errno = errno;
           return FALSE;
@@ -648,7 +666,7 @@ write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end,
     {
       gsize stop = (gsize) MIN (end, (guint64) spool->header_len);
 
-      if (!write_all (fd, spool->header + start, stop - (gsize) start))
+      if (!write_all (fd, spool->header + start, stop - (gsize) start, deadline))
         {
           *write_errno = errno;
           return FALSE;
@@ -667,7 +685,7 @@ write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end,
                        g_strerror (errnum));
           return FALSE;
         }
-      if (!write_all (fd, chunk, want))
+      if (!write_all (fd, chunk, want, deadline))
         {
           *write_errno = errno;
           return FALSE;
@@ -679,6 +697,13 @@ write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end,
 
 gboolean
 mg_spool_write (mg_spool_t *spool, int fd, gboolean strip_override, GError **error)
+{
+  return mg_spool_write_until (spool, fd, strip_override, 0, error);
+}
+
+gboolean
+mg_spool_write_until (mg_spool_t *spool, int fd, gboolean strip_override, gint64 deadline,
+                      GError **error)
 {
   sigset_t block, old, pending;
   gboolean was_pending, ok = TRUE;
@@ -701,11 +726,11 @@ mg_spool_write (mg_spool_t *spool, int fd, gboolean strip_override, GError **err
       {
         const mg_spool_range_t *r = &g_array_index (spool->ranges, mg_spool_range_t, i);
 
-        ok = write_span (spool, fd, pos, r->start, &write_errno, error);
+        ok = write_span (spool, fd, pos, r->start, deadline, &write_errno, error);
         pos = r->end;
       }
   if (ok)
-    ok = write_span (spool, fd, pos, spool->size, &write_errno, error);
+    ok = write_span (spool, fd, pos, spool->size, deadline, &write_errno, error);
 
   if (write_errno == EPIPE && !was_pending)
     {
@@ -720,6 +745,9 @@ mg_spool_write (mg_spool_t *spool, int fd, gboolean strip_override, GError **err
   if (write_errno == EPIPE)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE,
                          "the reader closed its input before the end of the message");
+  else if (write_errno == ETIMEDOUT)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         "the reader did not take the message in time");
   else if (write_errno != 0)
     g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot write the message: %s",
                  g_strerror (write_errno));

@@ -88,6 +88,7 @@ test_example (void **state)
   assert_strv (config->relay_argv, "/usr/bin/msmtp;-a;default");
   assert_string_equal (config->ledger_path, ledger);
   assert_int_equal (config->busy_timeout_ms, 10000);
+  assert_int_equal (config->relay_timeout_seconds, 300);
   assert_int_equal (config->policy.warnings, MG_WARNINGS_CONFIRM);
   assert_int_equal (config->policy.max_words, 350);
 
@@ -149,6 +150,8 @@ static const error_row_t error_rows[] = {
     "inline.conf", 3, "[policy]: max_words: '-5' is not a whole number" },
   { "number with unit", "[ledger]\nbusy_timeout_ms = 10s\n",
     "inline.conf", 2, "'10s' is not a whole number" },
+  { "relay timeout with unit", "[relay]\ntimeout_seconds = 5m\n",
+    "inline.conf", 2, "'5m' is not a whole number" },
   { "number too large", "[policy]\nmax_words = 99999999999\n",
     "inline.conf", 2, "'99999999999' is not a whole number" },
   { "bad warnings", "[policy]\nwarnings = maybe\n",
@@ -283,6 +286,7 @@ test_defaults (void **state)
   assert_null (config->relay_argv);
   assert_null (config->ledger_path);
   assert_int_equal (config->busy_timeout_ms, 10000);
+  assert_int_equal (config->relay_timeout_seconds, 300);
   assert_int_equal (config->policy.warnings, MG_WARNINGS_CONFIRM);
   assert_int_equal (config->policy.confirm_window_minutes, 15);
   assert_int_equal (config->policy.max_unsolicited_before_interview, 2);
@@ -391,6 +395,7 @@ test_values (void **state)
     "aamc_id = keyring\n"
     "[relay]\n"
     "command = /usr/bin/msmtp --read-envelope-from -a 'my account' \"--logfile=/tmp/a b\"\n"
+    "timeout_seconds = 0\n"
     "[ledger]\n"
     "path = ~/state/ledger.db\n"
     "busy_timeout_ms = 0\n"
@@ -420,6 +425,7 @@ test_values (void **state)
   assert_strv (config->relay_argv, "/usr/bin/msmtp;--read-envelope-from;-a;my account;--logfile=/tmp/a b");
   assert_string_equal (config->ledger_path, ledger);
   assert_int_equal (config->busy_timeout_ms, 0);
+  assert_int_equal (config->relay_timeout_seconds, 0);
   assert_int_equal (config->policy.warnings, MG_WARNINGS_BLOCK);
   assert_int_equal (config->policy.max_words, 0);
 

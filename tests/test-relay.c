@@ -150,7 +150,7 @@ test_argv_order_and_body (void **state)
   g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
   g_autoptr (GError) error = NULL;
   const char expected[] = "--relay-word\n-oi\n-f\na@x\n--\nr1@x\ntwo words; $(rm -rf /)\n";
-  int status = mg_relay_run (relay, args, spool, TRUE, &error);
+  int status = mg_relay_run (relay, args, spool, TRUE, 0, NULL, &error);
 
   assert_int_equal (status, 0);
   assert_null (error);
@@ -166,7 +166,7 @@ test_unstripped_no_args (void **state)
   const char *relay[] = { script, NULL };
   g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
 
-  assert_int_equal (mg_relay_run (relay, NULL, spool, FALSE, NULL), 0);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, FALSE, 0, NULL, NULL), 0);
   assert_output ("args", "\n", 1);   /* printf with no arguments prints one line */
   assert_output ("body", message, strlen (message));
 }
@@ -187,7 +187,7 @@ test_exit_status (void **state)
       g_autofree char *code = g_strdup_printf ("%d", codes[i]);
 
       g_setenv ("MG_TEST_EXIT", code, TRUE);
-      assert_int_equal (mg_relay_run (relay, args, spool, TRUE, &error), codes[i]);
+      assert_int_equal (mg_relay_run (relay, args, spool, TRUE, 0, NULL, &error), codes[i]);
       assert_null (error);
       assert_output ("body", message_stripped, strlen (message_stripped));
     }
@@ -201,7 +201,7 @@ test_killed_by_signal (void **state)
   g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
   g_autoptr (GError) error = NULL;
 
-  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, &error), -1);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 0, NULL, &error), -1);
   assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_TEMPFAIL));
   assert_int_equal (mg_error_exit_code (error), EX_TEMPFAIL);
   assert_non_null (strstr (error->message, "killed by signal 15"));
@@ -220,7 +220,7 @@ test_not_found (void **state)
       g_autoptr (GError) error = NULL;
       g_autofree char *text = g_strdup_printf ("relay '%s' not found", missing[i][0]);
 
-      assert_int_equal (mg_relay_run (missing[i], NULL, spool, TRUE, &error), -1);
+      assert_int_equal (mg_relay_run (missing[i], NULL, spool, TRUE, 0, NULL, &error), -1);
       assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_UNAVAILABLE));
       assert_int_equal (mg_error_exit_code (error), EX_UNAVAILABLE);
       assert_string_equal (error->message, text);
@@ -241,7 +241,7 @@ test_not_executable (void **state)
       g_autoptr (GError) error = NULL;
       g_autofree char *text = g_strdup_printf ("relay '%s' not executable", targets[i]);
 
-      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, &error), -1);
+      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 0, NULL, &error), -1);
       assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_UNAVAILABLE));
       assert_true (g_str_has_prefix (error->message, text));
     }
@@ -259,7 +259,7 @@ test_path_lookup (void **state)
   int status;
 
   g_setenv ("PATH", path, TRUE);
-  status = mg_relay_run (relay, NULL, spool, TRUE, &error);
+  status = mg_relay_run (relay, NULL, spool, TRUE, 0, NULL, &error);
   g_setenv ("PATH", old_path, TRUE);
   assert_int_equal (status, 0);
   assert_output ("args", "--via-path\n", 11);
@@ -285,11 +285,64 @@ test_relay_stops_reading (void **state)
       g_autoptr (mg_spool_t) spool = spool_of (big->str, big->len, MG_SPOOL_MEMORY_LIMIT);
       g_autoptr (GError) error = NULL;
 
+      gboolean complete = TRUE;
+
       assert_false (mg_spool_in_memory (spool));
-      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, &error), codes[i]);
+      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 0, &complete, &error), codes[i]);
       assert_null (error);
+      assert_false (complete);
     }
   g_string_free (big, TRUE);
+}
+
+/* A relay that hangs: stopped at the deadline, whether it stopped reading
+ * ("hang": sleeps with its input open; it never sees the end of the
+ * message) or read everything and then hangs ignoring SIGTERM
+ * ("hang-after-end": SIGKILL 2 s after SIGTERM).  Either way -1 with
+ * MG_ERROR_TEMPFAIL, and no wait for the relay's own sleep. */
+static void
+test_timeout (void **state)
+{
+  GString *big = g_string_new ("From: a@x\nSubject: big\n\n");
+  const char *scripts[] = { "hang", "hang-after-end" };
+  const char *says[] = { "never got the end", "may or may not have gone out" };
+  gsize i;
+
+  while (big->len < 1024 * 1024)
+    g_string_append (big, "a line of a message that a hung relay holds\n");
+  for (i = 0; i < G_N_ELEMENTS (scripts); i++)
+    {
+      g_autofree char *script = path_in_dir (scripts[i]);
+      const char *relay[] = { script, NULL };
+      g_autoptr (mg_spool_t) spool = spool_of (big->str, big->len, MG_SPOOL_MEMORY_LIMIT);
+      g_autoptr (GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 1, NULL, &error), -1);
+      assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_TEMPFAIL));
+      assert_non_null (strstr (error->message, "timeout_seconds"));
+      assert_non_null (strstr (error->message, says[i]));
+      assert_true (g_get_monotonic_time () - start >= G_USEC_PER_SEC);
+      assert_true (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
+    }
+  /* the one that read everything got all of it */
+  assert_output ("body", big->str, big->len);
+  g_string_free (big, TRUE);
+}
+
+/* A timeout does not disturb a relay that is in time. */
+static void
+test_timeout_in_time (void **state)
+{
+  g_autofree char *script = path_in_dir ("capture");
+  const char *relay[] = { script, NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+  gboolean complete = FALSE;
+
+  g_setenv ("MG_TEST_EXIT", "5", TRUE);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 30, &complete, NULL), 5);
+  assert_true (complete);
+  assert_output ("body", message_stripped, strlen (message_stripped));
 }
 
 /* A big message arrives whole. */
@@ -305,7 +358,7 @@ test_big_message_exact (void **state)
   for (i = 0; big->len < 2 * 1024 * 1024; i++)
     g_string_append_printf (big, "%u\r\n%c", i, (char) (i & 0xff));
   spool = spool_of (big->str, big->len, MG_SPOOL_MEMORY_LIMIT);
-  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, NULL), 0);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 0, NULL, NULL), 0);
   {
     g_autoptr (GBytes) body = output ("body");
     gsize len;
@@ -337,7 +390,7 @@ test_child_environment (void **state)
   fdtext = g_strdup_printf ("%d", fd);
   g_setenv ("MG_TEST_FD", fdtext, TRUE);
   assert_true (signal (SIGPIPE, SIG_IGN) != SIG_ERR);
-  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, NULL), 0);
+  assert_int_equal (mg_relay_run (relay, NULL, spool, TRUE, 0, NULL, NULL), 0);
   assert_true (signal (SIGPIPE, SIG_DFL) != SIG_ERR);
   close (fd);
 
@@ -414,6 +467,8 @@ main (void)
     cmocka_unit_test_setup (test_not_executable, setup),
     cmocka_unit_test_setup (test_path_lookup, setup),
     cmocka_unit_test_setup (test_relay_stops_reading, setup),
+    cmocka_unit_test_setup (test_timeout, setup),
+    cmocka_unit_test_setup (test_timeout_in_time, setup),
     cmocka_unit_test_setup (test_big_message_exact, setup),
     cmocka_unit_test_setup (test_child_environment, setup),
     cmocka_unit_test_setup (test_passthrough, setup),
@@ -434,12 +489,16 @@ main (void)
   write_script ("exit-early", "#!/bin/sh\nexit 3\n", 0755);
   write_script ("read-some", "#!/bin/sh\nhead -c 10 > /dev/null\nexit 0\n", 0755);
   write_script ("not-executable", "#!/bin/sh\nexit 0\n", 0644);
+  write_script ("hang", "#!/bin/sh\nexec sleep 60\n", 0755);
+  write_script ("hang-after-end",
+                "#!/bin/sh\ncat > \"$MG_TEST_DIR/body\"\ntrap '' TERM\nexec sleep 60\n", 0755);
   g_mime_init ();
 
   status = cmocka_run_group_tests (tests, NULL, NULL);
 
   {
-    const char *names[] = { "capture", "killself", "exit-early", "read-some", "not-executable" };
+    const char *names[] = { "capture", "killself", "exit-early", "read-some", "not-executable",
+                            "hang", "hang-after-end" };
     gsize i;
 
     remove_outputs ();

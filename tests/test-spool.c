@@ -558,6 +558,47 @@ test_write_error (void **state)
   assert_non_null (strstr (error->message, "cannot write the message"));
 }
 
+/* A reader that takes nothing: with a deadline the write gives up
+ * (G_IO_ERROR_TIMED_OUT) instead of waiting for ever, after having filled
+ * the pipe; without one, everything that fits is written. */
+static void
+test_write_deadline (void **state)
+{
+  GString *big = g_string_new ("From: a@x\nSubject: big\n\n");
+  gsize limits[] = { MG_SPOOL_MEMORY_LIMIT, 0 };
+  gsize k;
+
+  while (big->len < 1024 * 1024)
+    g_string_append (big, "a line that the reader never takes off the pipe\n");
+  for (k = 0; k < G_N_ELEMENTS (limits); k++)
+    {
+      g_autoptr (mg_spool_t) spool = spool_from (big->str, big->len, limits[k]);
+      g_autoptr (GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+      int fds[2];
+
+      assert_int_equal (pipe2 (fds, O_NONBLOCK), 0);
+      assert_false (mg_spool_write_until (spool, fds[1], FALSE, start + 200 * 1000, &error));
+      assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+      /* not before the deadline, and not much after it */
+      assert_true (g_get_monotonic_time () - start >= 200 * 1000);
+      assert_true (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+      close (fds[0]);
+      close (fds[1]);
+    }
+  {
+    g_autoptr (mg_spool_t) spool = spool_from (simple, strlen (simple), MG_SPOOL_MEMORY_LIMIT);
+    int fds[2];
+
+    assert_int_equal (pipe2 (fds, O_NONBLOCK), 0);
+    assert_true (mg_spool_write_until (spool, fds[1], FALSE,
+                                       g_get_monotonic_time () + G_USEC_PER_SEC, NULL));
+    close (fds[0]);
+    close (fds[1]);
+  }
+  g_string_free (big, TRUE);
+}
+
 int
 main (void)
 {
@@ -573,6 +614,7 @@ main (void)
     cmocka_unit_test (test_read_error),
     cmocka_unit_test (test_broken_pipe),
     cmocka_unit_test (test_write_error),
+    cmocka_unit_test (test_write_deadline),
   };
   int status;
 
