@@ -27,6 +27,11 @@
  *   windows-1252 -- unless it holds valid multi-byte UTF-8 as well, in
  *   which case it is UTF-8 with a few damaged bytes and only those become
  *   U+FFFD.  NUL bytes are dropped, CRLF and lone CR become LF.
+ * - At most MAX_TEXT_BYTES of decoded text are read per message, all
+ *   parts together: a part is read from its (filtered) stream until the
+ *   budget is spent and cut at the last line break, so a 25 MB text body
+ *   costs what 256 KiB do, in memory and in every rule after; the rest
+ *   is not judged, and a problem says so.
  * - The MIME walk is depth-limited (MAX_MIME_DEPTH, as mblaze does);
  *   GMime's own parser stops at its nesting limit as well, so hostile
  *   nesting costs neither stack nor time.
@@ -49,6 +54,11 @@
 
 /* Deeper MIME structure is not descended into. */
 #define MAX_MIME_DEPTH 64
+
+/* Decoded text read per message, all parts together (before HTML is
+ * turned into text).  A letter to a program is a few KiB; a long reply
+ * thread quoted in HTML some hundred. */
+#define MAX_TEXT_BYTES ((gsize) 256 * 1024)
 
 /* Parser complaints kept per message; one more line says that there were
  * more. */
@@ -94,6 +104,8 @@ typedef struct {
   mg_message_t *message;
   GString *part_id;      /* id of the node being visited, "" for the root */
   gboolean too_deep;     /* the depth problem was recorded */
+  gsize text_left;       /* of MAX_TEXT_BYTES */
+  gboolean text_cut;     /* the text budget problem was recorded */
 } walk_t;
 
 /* windows-1252 0x80-0x9F; the five undefined bytes map to the C1 control
@@ -613,46 +625,73 @@ to_utf8 (char *data, gsize *len, charset_kind_t kind)
 }
 
 /* Returns the content of @part decoded to UTF-8 with LF line ends and no
- * NUL bytes; @len gets its length. */
+ * NUL bytes, reading at most @limit decoded bytes (cut after the last
+ * line break within them; *@cut set when something was left); @len gets
+ * its length. */
 static char *
-decode_part (GMimePart *part, gsize *len)
+decode_part (GMimePart *part, gsize limit, gboolean *cut, gsize *len)
 {
   GMimeObject *object = GMIME_OBJECT (part);
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   const char *charset = g_mime_object_get_content_type_parameter (object, "charset");
-  g_autoptr(GMimeStream) mem = g_mime_stream_mem_new ();
-  GByteArray *bytes;
+  GByteArray *bytes = g_byte_array_new ();
   const char *iconv_name;
   charset_kind_t kind = charset_kind (charset, &iconv_name);
+  GMimeStream *source = content != NULL ? g_mime_data_wrapper_get_stream (content) : NULL;
 
-  if (content != NULL)
+  *cut = FALSE;
+  if (source != NULL)
     {
+      GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
+      g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new (source);
       GMimeFilter *filter = NULL;
 
-      if (kind == CHARSET_ICONV)
-        filter = g_mime_filter_charset_new (iconv_name, "UTF-8");
-      if (filter != NULL)
+      /* what g_mime_data_wrapper_write_to_stream() does, but read in
+       * chunks so that it can stop */
+      g_mime_stream_reset (source);
+      switch (encoding)
         {
-          GMimeStream *filtered = g_mime_stream_filter_new (mem);
-
+        case GMIME_CONTENT_ENCODING_BASE64:
+        case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+        case GMIME_CONTENT_ENCODING_UUENCODE:
+          filter = g_mime_filter_basic_new (encoding, FALSE);
           g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
           g_object_unref (filter);
-          g_mime_data_wrapper_write_to_stream (content, filtered);
-          g_mime_stream_flush (filtered);
-          g_object_unref (filtered);
+          break;
+        default:
+          break;
         }
-      else
+      filter = kind == CHARSET_ICONV ? g_mime_filter_charset_new (iconv_name, "UTF-8") : NULL;
+      if (filter != NULL)
         {
-          /* iconv does not know it: guess as for a missing charset. */
-          if (kind == CHARSET_ICONV)
-            kind = CHARSET_RAW;
-          g_mime_data_wrapper_write_to_stream (content, mem);
+          g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
+          g_object_unref (filter);
+        }
+      else if (kind == CHARSET_ICONV)
+        kind = CHARSET_RAW;   /* iconv does not know it: guess as for a missing charset */
+
+      while (bytes->len <= limit)
+        {
+          guint have = bytes->len;
+          gssize n;
+
+          g_byte_array_set_size (bytes, have + 16384);
+          n = g_mime_stream_read (filtered, (char *) bytes->data + have, 16384);
+          g_byte_array_set_size (bytes, have + (n > 0 ? (guint) n : 0));
+          if (n <= 0)
+            break;
+        }
+      if (bytes->len > limit)
+        {
+          gsize keep = limit;
+
+          while (keep > 0 && bytes->data[keep - 1] != '\n')
+            keep--;
+          g_byte_array_set_size (bytes, (guint) keep);
+          *cut = TRUE;
         }
     }
 
-  /* Steal the decoded bytes from the stream instead of copying them. */
-  bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
   *len = normalize_bytes (bytes->data, bytes->len);
   g_byte_array_set_size (bytes, (guint) *len);
   g_byte_array_append (bytes, (const guint8 *) "", 1);
@@ -801,10 +840,31 @@ static void
 add_text_part (walk_t *walk, GMimePart *gpart, gboolean html)
 {
   GMimeObject *object = GMIME_OBJECT (gpart);
-  mg_text_part_t *part = g_new0 (mg_text_part_t, 1);
+  mg_text_part_t *part;
+  gboolean cut;
 
+  if (walk->text_left == 0)
+    {
+      if (!walk->text_cut)
+        add_problem (walk->message->problems, "more than %zu KiB of text: part %s and "
+                     "later text parts not read", MAX_TEXT_BYTES / 1024, walk->part_id->str);
+      walk->text_cut = TRUE;
+      return;
+    }
+  part = g_new0 (mg_text_part_t, 1);
   part->part_id = g_strdup (walk->part_id->str);
-  part->text = decode_part (gpart, &part->len);
+  part->text = decode_part (gpart, walk->text_left, &cut, &part->len);
+  if (cut)
+    {
+      if (!walk->text_cut)
+        add_problem (walk->message->problems,
+                     "more than %zu KiB of text: part %s is read up to there, later text "
+                     "parts not at all", MAX_TEXT_BYTES / 1024, walk->part_id->str);
+      walk->text_cut = TRUE;
+      walk->text_left = 0;
+    }
+  else
+    walk->text_left -= MIN (walk->text_left, part->len);
   if (html)
     {
       char *text = mg_html_to_text (part->text, part->len);
@@ -937,7 +997,7 @@ message_build (GMimeMessage *gmessage, const char *source, GPtrArray *problems)
   body = g_mime_message_get_mime_part (gmessage);
   if (body != NULL)
     {
-      walk_t walk = { message, g_string_new (NULL), FALSE };
+      walk_t walk = { message, g_string_new (NULL), FALSE, MAX_TEXT_BYTES, FALSE };
 
       /* A single-part body is "1"; a multipart's children are numbered. */
       if (!GMIME_IS_MULTIPART (body))

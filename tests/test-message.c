@@ -674,6 +674,58 @@ test_nesting_limit (void **state)
   assert_true (found);
 }
 
+/* Text is read up to 256 KiB per message, all parts together: a 3 MB
+ * base64 text part is cut after a line break within the budget (its start
+ * decoded as usual), a later text part is not read, and a problem says
+ * so; a message under the budget is whole. */
+static void
+test_text_budget (void **state)
+{
+  GString *body = g_string_new ("Dear Dr. Roe,\nI intend to rank your program first.\n");
+  GString *data = g_string_new ("From: a@example.org\nSubject: long\nMIME-Version: 1.0\n"
+                                "Content-Type: multipart/mixed; boundary=\"B\"\n\n"
+                                "--B\nContent-Type: text/plain; charset=iso-8859-1\n"
+                                "Content-Transfer-Encoding: base64\n\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(mg_message_t) message = NULL;
+  g_autoptr(mg_message_t) small = NULL;
+  g_autofree char *encoded = NULL;
+  const mg_text_part_t *part;
+  gboolean found = FALSE;
+
+  while (body->len < 3 * 1024 * 1024)
+    g_string_append (body, "caf\xe9 lorem ipsum dolor sit amet, a line of padding text\n");
+  encoded = g_base64_encode ((const guchar *) body->str, body->len);
+  for (gsize i = 0; encoded[i] != '\0'; i += 76)
+    g_string_append_printf (data, "%.76s\n", encoded + i);
+  g_string_append (data, "--B\nContent-Type: text/plain\n\nsecond part\n--B--\n");
+
+  message = mg_message_parse_data (data->str, data->len, "long", &error);
+  assert_non_null (message);
+  assert_int_equal (message->parts->len, 1);
+  part = g_ptr_array_index (message->parts, 0);
+  assert_true (part->len <= 256 * 1024 + 16 * 1024);   /* e9 became two bytes */
+  assert_true (part->len > 200 * 1024);
+  assert_int_equal (part->text[part->len - 1], '\n');
+  assert_true (g_str_has_prefix (part->text, "Dear Dr. Roe,\nI intend"));
+  assert_non_null (strstr (part->text, "caf\xc3\xa9 lorem"));
+  for (guint i = 0; i < message->problems->len; i++)
+    if (strstr (g_ptr_array_index (message->problems, i), "256 KiB") != NULL)
+      found = TRUE;
+  assert_true (found);
+
+  g_string_truncate (body, 100 * 1024);
+  g_string_printf (data, "From: a@example.org\nSubject: short\n\n%s", body->str);
+  small = mg_message_parse_data (data->str, data->len, "short", &error);
+  assert_non_null (small);
+  assert_int_equal (small->parts->len, 1);
+  part = g_ptr_array_index (small->parts, 0);
+  assert_int_equal (part->len, strlen (part->text));
+  assert_true (part->len >= 100 * 1024);   /* whole (Latin-1 guessed, so longer) */
+  g_string_free (body, TRUE);
+  g_string_free (data, TRUE);
+}
+
 /* NUL bytes in headers and bodies never end the analysis early. */
 static void
 test_nul_everywhere (void **state)
@@ -742,6 +794,7 @@ main (void)
     cmocka_unit_test (test_nesting_10000),
     cmocka_unit_test (test_nesting_limit),
     cmocka_unit_test (test_nul_everywhere),
+    cmocka_unit_test (test_text_budget),
     cmocka_unit_test (test_message_new),
   };
 
