@@ -142,11 +142,29 @@ rules_at (const mg_judgement_t *judgement, mg_severity_t severity)
   return g_strjoinv (", ", (char **) names->pdata);
 }
 
+/* What the parser had to say about a refused message (MIME nested too
+ * deep to be read, text past the reading limit, broken headers), so that
+ * a refusal that comes from them is understood; a few lines at most. */
+static void
+print_problems (const mg_analysis_t *analysis)
+{
+  const GPtrArray *problems = analysis->message->problems;
+  const guint shown = 5;
+  guint i;
+
+  for (i = 0; i < problems->len && i < shown; i++)
+    mg_print_error ("note: %s", (const char *) g_ptr_array_index (problems, i));
+  if (problems->len > shown)
+    mg_print_error ("note: %u more parser notes (matchguard check -v shows them)",
+                    problems->len - shown);
+}
+
 static void
 explain_refusal (const send_t *send, const mg_analysis_t *analysis,
                  const mg_judgement_t *judgement, gboolean awaiting_confirmation)
 {
   print_findings (analysis, judgement);
+  print_problems (analysis);
   if (awaiting_confirmation)
     fprintf (stderr,
              "matchguard: NOT SENT YET. Read the warnings above; to send it anyway, send the same\n"

@@ -55,6 +55,11 @@
 /* Deeper MIME structure is not descended into. */
 #define MAX_MIME_DEPTH 64
 
+/* Bytes of the decoded Subject kept: a subject is a line (RFC 5322
+ * recommends 78 characters); more is junk that every rule, the ledger and
+ * every report would carry. */
+#define MAX_SUBJECT_BYTES ((gsize) 1024)
+
 /* Decoded text read per message, all parts together (before HTML is
  * turned into text).  A letter to a program is a few KiB; a long reply
  * thread quoted in HTML some hundred. */
@@ -378,10 +383,14 @@ header_is_set (GMimeObject *object, const char *name)
   return FALSE;
 }
 
+/* The decoded Subject, valid UTF-8 and trimmed, cut to MAX_SUBJECT_BYTES
+ * (at a character boundary, with a problem recorded in @problems); ""
+ * for an empty one, NULL for none. */
 static char *
-get_subject (GMimeMessage *gmessage)
+get_subject (GMimeMessage *gmessage, GPtrArray *problems)
 {
   const char *subject = g_mime_message_get_subject (gmessage);
+  gsize len;
 
   if (subject == NULL)
     {
@@ -389,7 +398,17 @@ get_subject (GMimeMessage *gmessage)
         return NULL;
       return g_strdup ("");
     }
-  return g_strstrip (g_utf8_make_valid (subject, -1));
+  len = strlen (subject);
+  if (len > MAX_SUBJECT_BYTES)
+    {
+      add_problem (problems, "Subject of %zu bytes: only its first %zu are read", len,
+                   MAX_SUBJECT_BYTES);
+      /* at the start of a character, not inside one */
+      len = MAX_SUBJECT_BYTES;
+      while (len > 0 && ((guchar) subject[len] & 0xc0) == 0x80)
+        len--;
+    }
+  return g_strstrip (g_utf8_make_valid (subject, (gssize) len));
 }
 
 /* Lower-case addr-spec of @mailbox, or NULL when it has none. */
@@ -985,7 +1004,7 @@ message_build (GMimeMessage *gmessage, const char *source, GPtrArray *problems)
   message_id = g_mime_message_get_message_id (gmessage);
   if (message_id != NULL && *message_id != '\0')
     message->message_id = dup_valid (message_id);
-  message->subject = get_subject (gmessage);
+  message->subject = get_subject (gmessage, problems);
   message->from = first_address (g_mime_message_get_from (gmessage), 0);
   date = g_mime_message_get_date (gmessage);
   message->date = date != NULL ? g_date_time_ref (date) : NULL;

@@ -726,6 +726,33 @@ test_text_budget (void **state)
   g_string_free (data, TRUE);
 }
 
+/* A 1 MB Subject is kept to its first 1024 bytes, cut at a character
+ * boundary (no U+FFFD from a cut UTF-8 sequence), with a problem. */
+static void
+test_subject_budget (void **state)
+{
+  GString *data = g_string_new ("From: a@example.org\nSubject: ");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(mg_message_t) message = NULL;
+  gboolean found = FALSE;
+
+  g_string_append (data, "xxx");   /* so that a 2-byte character straddles byte 1024 */
+  while (data->len < 1024 * 1024)
+    g_string_append (data, "\xc3\xa9t\xc3\xa9 ");
+  g_string_append (data, "\n\nBody.\n");
+  message = mg_message_parse_data (data->str, data->len, "subject", &error);
+  g_string_free (data, TRUE);
+  assert_non_null (message);
+  assert_true (strlen (message->subject) <= 1024);
+  assert_true (strlen (message->subject) > 1000);
+  assert_true (g_str_has_prefix (message->subject, "xxx\xc3\xa9t\xc3\xa9 "));
+  assert_null (strstr (message->subject, "\xef\xbf\xbd"));
+  for (guint i = 0; i < message->problems->len; i++)
+    if (strstr (g_ptr_array_index (message->problems, i), "Subject of") != NULL)
+      found = TRUE;
+  assert_true (found);
+}
+
 /* NUL bytes in headers and bodies never end the analysis early. */
 static void
 test_nul_everywhere (void **state)
@@ -795,6 +822,7 @@ main (void)
     cmocka_unit_test (test_nesting_limit),
     cmocka_unit_test (test_nul_everywhere),
     cmocka_unit_test (test_text_budget),
+    cmocka_unit_test (test_subject_budget),
     cmocka_unit_test (test_message_new),
   };
 
