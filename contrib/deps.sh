@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what matchguard needs to build and test on Debian, if missing
 # (the end-to-end tests, tests/e2e.sh, run neomutt, mutt and msmtp against
-# an SMTP server written with python3-aiosmtpd).
+# an SMTP server written with python3-aiosmtpd; tests/hostile.sh measures
+# memory with GNU time, tests/faults.sh mounts with unshare from util-linux).
 # Uses sudo when not run as root.  Safe to run again: it installs only
 # packages that are not installed yet.
 set -eu
@@ -10,7 +11,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libsecret-1-dev
 gnome-keyring dbus-daemon dbus-bin
 libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind
-neomutt mutt msmtp python3-aiosmtpd man-db groff-base"
+neomutt mutt msmtp python3-aiosmtpd man-db groff-base time util-linux"
 
 missing=""
 for p in $PACKAGES; do
