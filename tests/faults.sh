@@ -40,8 +40,8 @@ count() { cat "$T/relay/count" 2>/dev/null || echo 0; }
 
 # relay MODE [TIMEOUT]: the relay's behaviour and [relay] timeout_seconds
 relay() {
-    sed -i -e "s|^command = .*|command = '$RELAY' '$T/relay' $1|" \
-        -e "s|^timeout_seconds = .*|timeout_seconds = ${2:-300}|" "$CONF"
+    sed -i -e "/^timeout_seconds = /d" \
+        -e "s|^command = .*|command = '$RELAY' '$T/relay' $1\ntimeout_seconds = ${2:-300}|" "$CONF"
 }
 
 # send LEDGER SECONDS INPUT [WRAPPER...]: sendmail mode as mutt runs it, to
