@@ -696,7 +696,7 @@ test_text_budget (void **state)
   while (body->len < 3 * 1024 * 1024)
     g_string_append (body, "caf\xe9 lorem ipsum dolor sit amet, a line of padding text\n");
   encoded = g_base64_encode ((const guchar *) body->str, body->len);
-  for (gsize i = 0; encoded[i] != '\0'; i += 76)
+  for (gsize i = 0, n = strlen (encoded); i < n; i += 76)
     g_string_append_printf (data, "%.76s\n", encoded + i);
   g_string_append (data, "--B\nContent-Type: text/plain\n\nsecond part\n--B--\n");
 
