@@ -69,10 +69,12 @@ static char *
 fit (const char *text, glong width)
 {
   g_autofree char *safe = mg_sanitize (text);
+  g_autofree char *head = NULL;
 
   if (g_utf8_strlen (safe, -1) <= width)
     return g_steal_pointer (&safe);
-  return g_strconcat (g_utf8_substring (safe, 0, width - 1), "…", NULL);
+  head = g_utf8_substring (safe, 0, width - 1);
+  return g_strconcat (head, "…", NULL);
 }
 
 /* Left-aligns @text in @width characters (printf counts bytes). */
