@@ -398,7 +398,7 @@ test_empty_and_no_header (void **state)
         g_autoptr (GByteArray) out = written (spool, TRUE);
         gboolean ok = mg_spool_check (spool, &error);
 
-        if (out->len != len || memcmp (out->data, header_cases[i].input, len) != 0)
+        if (out->len != len || (len > 0 && memcmp (out->data, header_cases[i].input, len) != 0))
           fail_msg ("case %zu/%zu: not written back as read", k, i);
         switch (header_cases[i].expected)
           {
