@@ -169,14 +169,15 @@ resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
   const mg_registry_t *registry = analysis->config->registry;
   g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
   g_autoptr (GPtrArray) addresses = g_ptr_array_new ();
+  /* lower-case addresses already placed: an address always lands in the
+   * same group, so a repeat (in any case) adds nothing; a set keeps
+   * 100,000 recipients linear */
+  g_autoptr (GHashTable) placed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint i, j;
 
   if (envelope != NULL && envelope[0] != NULL)
-    {
-      for (i = 0; envelope[i] != NULL; i++)
-        if (!g_ptr_array_find_with_equal_func (addresses, envelope[i], g_str_equal, NULL))
-          g_ptr_array_add (addresses, (gpointer) envelope[i]);
-    }
+    for (i = 0; envelope[i] != NULL; i++)
+      g_ptr_array_add (addresses, (gpointer) envelope[i]);
   else
     for (i = 0; i < analysis->message->recipients->len; i++)
       g_ptr_array_add (addresses, g_ptr_array_index (analysis->message->recipients, i));
@@ -189,6 +190,8 @@ resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
       guint n_named = 0;
       mg_program_group_t *group;
 
+      if (!g_hash_table_add (placed, g_strdup (lower)))
+        continue;
       g_ptr_array_set_size (candidates, 0);
       if (mg_registry_match_address (registry, lower, candidates) == 0)
         continue;
@@ -209,8 +212,7 @@ resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
         chosen = NULL;
 
       group = group_for (analysis->groups, chosen);
-      if (!g_ptr_array_find_with_equal_func (group->recipients, lower, g_str_equal, NULL))
-        g_ptr_array_add (group->recipients, g_steal_pointer (&lower));
+      g_ptr_array_add (group->recipients, g_steal_pointer (&lower));
       if (chosen == NULL)
         for (j = 0; j < candidates->len; j++)
           add_candidate (group, g_ptr_array_index (candidates, j));
