@@ -377,7 +377,8 @@ examine_file (mg_spool_t *spool, GError **error)
 
       eof = offset + want == spool->size;
       g_byte_array_set_size (buf, buf->len + want);
-      if (!pread_all (spool->fd, buf->data + buf->len - want, want, offset))
+      /* an empty file: no read (buf->data is still NULL) */
+      if (want > 0 && !pread_all (spool->fd, buf->data + buf->len - want, want, offset))
         {
           int errnum = errno;
           g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read the spool file: %s",
