@@ -26,7 +26,7 @@ typedef struct {
   char **allow;
   GPtrArray *messages;   /* mg_message_t*, as read */
   int error_status;
-  gboolean progress;     /* a progress line on a terminal */
+  mg_progress_t *progress;
 } audit_t;
 
 static void
@@ -35,8 +35,6 @@ keep_message (mg_message_t *message, gpointer data)
   audit_t *audit = data;
 
   g_ptr_array_add (audit->messages, message);
-  if (audit->progress && audit->messages->len % 50 == 0)
-    fprintf (stderr, "\raudit: %u messages read", audit->messages->len);
 }
 
 static void
@@ -44,6 +42,7 @@ source_error (const GError *error, gpointer data)
 {
   audit_t *audit = data;
 
+  mg_progress_clear (audit->progress);
   mg_print_error ("%s", error->message);
   if (audit->error_status == 0)
     audit->error_status = mg_error_exit_code (error);
@@ -112,12 +111,10 @@ mg_cmd_audit (int argc, char **argv)
       }
   }
 
-  audit.progress = isatty (STDERR_FILENO) && !audit.common.quiet;
+  audit.progress = mg_progress_new ("audit", audit.common.quiet);
   mg_phrases_optimize ();   /* many messages: the JIT pays */
-  for (i = 1; i < (guint) argc; i++)
-    mg_sources_read (argv[i], keep_message, source_error, &audit);
-  if (audit.progress && audit.messages->len >= 50)
-    fputc ('\n', stderr);
+  mg_read_sources (argv + 1, (guint) argc - 1, audit.progress, keep_message, source_error,
+                   NULL, &audit);
   g_ptr_array_sort (audit.messages, compare_dates);   /* a stable sort */
 
   colour = audit.common.format == MG_FORMAT_TEXT && isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL;
@@ -148,6 +145,7 @@ mg_cmd_audit (int argc, char **argv)
     status = worst == MG_SEVERITY_BLOCK ? 2 : worst == MG_SEVERITY_WARN ? 1 : 0;
 
 out:
+  mg_progress_free (audit.progress);
   g_ptr_array_unref (audit.messages);
   g_strfreev (audit.allow);
   mg_common_options_clear (&audit.common);

@@ -8,6 +8,7 @@
 #include "mg-common.h"
 #include "mg-ledger.h"
 #include "mg-secret.h"
+#include "mg-sources.h"
 
 void
 mg_common_options_add (GOptionContext *context, mg_common_options_t *options)
@@ -178,4 +179,63 @@ mg_resolve_aamc_id (mg_config_t *config, GError **error)
     }
   config->aamc_id = digits;
   return TRUE;
+}
+
+/* --- reading many sources with a progress line ------------------------------ */
+
+typedef struct {
+  mg_progress_t *progress;
+  mg_source_message_fn on_message;
+  mg_source_error_fn on_error;
+  gpointer data;
+  guint messages;
+  guint64 base;          /* bytes of the sources read before this one */
+} reading_t;
+
+static void
+count_message (mg_message_t *message, gpointer data)
+{
+  reading_t *reading = data;
+
+  reading->messages++;
+  reading->on_message (message, reading->data);
+}
+
+static void
+pass_error (const GError *error, gpointer data)
+{
+  reading_t *reading = data;
+
+  reading->on_error (error, reading->data);
+}
+
+static void
+show_progress (guint64 bytes_read, gpointer data)
+{
+  reading_t *reading = data;
+
+  mg_progress_update (reading->progress, reading->messages, reading->base + bytes_read, FALSE);
+}
+
+void
+mg_read_sources (char **paths, guint n_paths, mg_progress_t *progress,
+                 mg_source_message_fn on_message, mg_source_error_fn on_error,
+                 const gboolean *stop, gpointer data)
+{
+  reading_t reading = { progress, on_message, on_error, data, 0, 0 };
+  guint64 total = 0;
+  guint i;
+
+  for (i = 0; i < n_paths; i++)
+    total += mg_sources_size (paths[i]);
+  mg_progress_set_total (progress, total);
+  for (i = 0; i < n_paths && !(stop != NULL && *stop); i++)
+    {
+      guint64 size = mg_sources_size (paths[i]);
+
+      mg_sources_read_progress (paths[i], count_message, pass_error, show_progress, &reading);
+      reading.base += size;
+      mg_progress_update (progress, reading.messages, reading.base, TRUE);
+    }
+  mg_progress_clear (progress);
 }

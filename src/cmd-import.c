@@ -31,13 +31,13 @@ typedef struct {
   guint recorded, already, not_program, undated;
   int error_status;      /* first error's sysexits code */
   gboolean failed;       /* a ledger write failed: stop */
-  gboolean progress;     /* a progress line on a terminal */
-  guint seen;
+  mg_progress_t *progress;
 } import_t;
 
 static void
 note_error (import_t *import, const GError *error)
 {
+  mg_progress_clear (import->progress);
   mg_print_error ("%s", error->message);
   if (import->error_status == 0)
     import->error_status = mg_error_exit_code (error);
@@ -57,8 +57,6 @@ import_message (mg_message_t *owned, gpointer data)
 
   if (import->failed)
     return;
-  if (import->progress && ++import->seen % 50 == 0)
-    fprintf (stderr, "\rimport: %u messages read", import->seen);
   analysis = mg_analysis_new (message, import->config, NULL);
   if (!mg_analysis_is_program_mail (analysis))
     {
@@ -108,7 +106,6 @@ mg_cmd_import (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   int status = EX_OK;
-  int i;
 
   g_option_context_set_summary (context, "Record mail already sent (files, mboxes, maildirs) in the ledger.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -148,12 +145,10 @@ mg_cmd_import (int argc, char **argv)
 
   import.config = config;
   import.ledger = ledger;
-  import.progress = isatty (STDERR_FILENO) && !import.common.quiet;
+  import.progress = mg_progress_new ("import", import.common.quiet);
   mg_phrases_optimize ();   /* many messages: the JIT pays */
-  for (i = 1; i < argc && !import.failed; i++)
-    mg_sources_read (argv[i], import_message, source_error, &import);
-  if (import.progress && import.seen >= 50)
-    fputc ('\n', stderr);
+  mg_read_sources (argv + 1, (guint) argc - 1, import.progress, import_message, source_error,
+                   &import.failed, &import);
 
   if (import.failed)
     mg_ledger_rollback (ledger);
@@ -173,6 +168,7 @@ mg_cmd_import (int argc, char **argv)
   status = import.error_status;
 
 out:
+  mg_progress_free (import.progress);
   g_free (import.at);
   mg_common_options_clear (&import.common);
   return status;

@@ -10,6 +10,8 @@
 #include "mg-config.h"
 #include "mg-message.h"
 #include "mg-output.h"
+#include "mg-progress.h"
+#include "mg-sources.h"
 
 /* Options every subcommand understands (SPEC 1), parsed once. */
 typedef struct {
@@ -60,6 +62,15 @@ gboolean mg_parse_options (GOptionContext *context, const char *name, int *argc,
  * keyring.  FALSE with @error (MG_ERROR_CONFIG) when the keyring cannot be
  * reached or holds no valid ID; TRUE and nothing done otherwise. */
 gboolean mg_resolve_aamc_id (mg_config_t *config, GError **error);
+
+/* Reads the @n_paths sources of @paths in order (mg-sources.h), with the
+ * progress line @progress (mg-progress.h) counting their messages and
+ * bytes, until *@stop becomes TRUE (@stop may be NULL).  @on_error must
+ * call mg_progress_clear() before it prints; the line is cleared at the
+ * end. */
+void mg_read_sources (char **paths, guint n_paths, mg_progress_t *progress,
+                      mg_source_message_fn on_message, mg_source_error_fn on_error,
+                      const gboolean *stop, gpointer data);
 
 int mg_cmd_check (int argc, char **argv);
 int mg_cmd_rules (int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "mg-common.h"
@@ -14,8 +15,25 @@
 typedef struct {
   mg_source_message_fn on_message;
   mg_source_error_fn on_error;
+  mg_source_progress_fn on_progress;   /* may be NULL */
   gpointer data;
+  guint64 done;        /* bytes of the files of this walk read whole */
 } walk_t;
+
+static void
+report_progress (walk_t *walk, guint64 within_file)
+{
+  if (walk->on_progress != NULL)
+    walk->on_progress (walk->done + within_file, walk->data);
+}
+
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 && S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
+}
 
 /* An mbox: every message in it, named FILE#N. */
 static void
@@ -45,7 +63,9 @@ read_mbox (walk_t *walk, const char *path)
         break;
       n++;
       walk->on_message (g_steal_pointer (&message), walk->data);
+      report_progress (walk, (guint64) MAX (g_mime_parser_tell (parser), 0));
     }
+  walk->done += file_size (path);
   if (n == 0)
     {
       g_set_error (&error, MG_ERROR, MG_ERROR_DATA, "'%s' holds no message", path);
@@ -134,6 +154,9 @@ read_source (walk_t *walk, const char *path)
     walk->on_error (error, walk->data);
   else
     walk->on_message (g_steal_pointer (&message), walk->data);
+  if (strcmp (path, "-") != 0)
+    walk->done += file_size (path);
+  report_progress (walk, 0);
 }
 
 gboolean
@@ -148,9 +171,46 @@ void
 mg_sources_read (const char *path, mg_source_message_fn on_message,
                  mg_source_error_fn on_error, gpointer user_data)
 {
-  walk_t walk = { on_message, on_error, user_data };
+  mg_sources_read_progress (path, on_message, on_error, NULL, user_data);
+}
+
+void
+mg_sources_read_progress (const char *path, mg_source_message_fn on_message,
+                          mg_source_error_fn on_error, mg_source_progress_fn on_progress,
+                          gpointer user_data)
+{
+  walk_t walk = { on_message, on_error, on_progress, user_data, 0 };
 
   g_return_if_fail (path != NULL && on_message != NULL && on_error != NULL);
   mg_gmime_init ();
   read_source (&walk, path);
+}
+
+guint64
+mg_sources_size (const char *path)
+{
+  static const char *const subdirs[] = { "cur", "new" };
+  guint64 total = 0;
+  gsize i;
+
+  g_return_val_if_fail (path != NULL, 0);
+
+  if (strcmp (path, "-") == 0)
+    return 0;
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    return file_size (path);
+  for (i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir_path = g_build_filename (path, subdirs[i], NULL);
+      g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (name[0] != '.')
+          {
+            g_autofree char *file = g_build_filename (dir_path, name, NULL);
+            total += file_size (file);
+          }
+    }
+  return total;
 }
