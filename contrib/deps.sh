@@ -2,7 +2,9 @@
 # Installs what matchguard needs to build and test on Debian, if missing
 # (the end-to-end tests, tests/e2e.sh, run neomutt, mutt and msmtp against
 # an SMTP server written with python3-aiosmtpd; tests/hostile.sh measures
-# memory with GNU time, tests/faults.sh mounts with unshare from util-linux).
+# memory with GNU time, tests/faults.sh mounts with unshare from util-linux;
+# contrib/check-sanitizers.sh builds with clang and its sanitizer runtimes,
+# contrib/check-valgrind.sh needs valgrind).
 # Uses sudo when not run as root.  Safe to run again: it installs only
 # packages that are not installed yet.
 set -eu
@@ -11,7 +13,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libsecret-1-dev
 gnome-keyring dbus-daemon dbus-bin
 libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind
-neomutt mutt msmtp python3-aiosmtpd man-db groff-base time util-linux"
+neomutt mutt msmtp python3-aiosmtpd man-db groff-base time util-linux
+clang libclang-rt-dev"
 
 missing=""
 for p in $PACKAGES; do

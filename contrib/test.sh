@@ -40,6 +40,19 @@ for log in tests/*.log; do
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
+# memory errors, leaks and undefined behaviour: the suite built with ASan
+# and UBSan, and under valgrind (README, "Sanitizers and valgrind")
+for step in sanitizers valgrind; do
+    echo "== $step"
+    if contrib/check-$step.sh >"$step.log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        grep -E '^(FAIL |report |valgrind: /)' "$step.log" | head -n 20
+        failed=$((failed + 1))
+    fi
+    tail -n 1 "$step.log"
+done
+
 # the release tarball builds and passes the same tests
 echo "== distcheck"
 if make distcheck >distcheck.log 2>&1; then
