@@ -44,13 +44,14 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 # and UBSan, and under valgrind (README, "Sanitizers and valgrind")
 for step in sanitizers valgrind; do
     echo "== $step"
+    start=$(date +%s)
     if contrib/check-$step.sh >"$step.log" 2>&1; then
         passed=$((passed + 1))
     else
         grep -E '^(FAIL |report |valgrind: /)' "$step.log" | head -n 20
         failed=$((failed + 1))
     fi
-    tail -n 1 "$step.log"
+    echo "$(tail -n 1 "$step.log") ($(($(date +%s) - start)) s; see $step.log)"
 done
 
 # the release tarball builds and passes the same tests
