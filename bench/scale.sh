@@ -135,7 +135,7 @@ SIZE=$(wc -c < "$FILE")
 # --- the ledgers ---------------------------------------------------------------
 # Both are created by matchguard itself (one send of the message: the
 # schema, WAL mode and permissions are its own).  The small one is then
-# emptied.  The big one gets ENTRIES rows: copies of real rows (a few
+# emptied.  The big one gets ENTRIES rows: copies of real rows (a
 # hundred generated clean messages sent through sendmail mode, so the
 # fingerprints, findings and recipients look like matchguard's), each with
 # its own time (through the season, before today), Message-ID, digest and
@@ -150,7 +150,7 @@ seed_ledger () {  # config
 seed_ledger small
 sqlite3 "$T/small/ledger/ledger.db" 'DELETE FROM entries; PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || die "cannot empty the small ledger"
 seed_ledger big
-"$PYTHON3" "$srcdir/bench/gen-mbox.py" --config "$T/big" --count 300 --clean \
+"$PYTHON3" "$srcdir/bench/gen-mbox.py" --config "$T/big" --count 100 --clean \
   --exclude "$PROGRAM" --split "$T/prefill" || die "gen-mbox.py failed"
 while IFS=$'\t' read -r name rcpt; do
   MATCHGUARD_CONFIG=$T/big/matchguard.conf "$MG" -oi -- "$rcpt" < "$T/prefill/$name" > /dev/null 2>> "$T/prefill.err"
