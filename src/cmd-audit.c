@@ -94,22 +94,9 @@ mg_cmd_audit (int argc, char **argv)
       status = EX_USAGE;
       goto out;
     }
-  config = mg_load_config (&audit.common);
+  config = mg_load_judging_config (&audit.common, &status);
   if (config == NULL)
-    {
-      status = EX_CONFIG;
-      goto out;
-    }
-  {
-    g_autoptr (GError) error = NULL;
-
-    if (!mg_resolve_aamc_id (config, &error))
-      {
-        mg_print_error ("%s", error->message);
-        status = mg_error_exit_code (error);
-        goto out;
-      }
-  }
+    goto out;
 
   audit.progress = mg_progress_new ("audit", audit.common.quiet);
   mg_phrases_optimize ();   /* many messages: the JIT pays */

@@ -112,18 +112,9 @@ mg_cmd_check (int argc, char **argv)
       status = EX_USAGE;
       goto out;
     }
-  config = mg_load_config (&check.common);
+  config = mg_load_judging_config (&check.common, &status);
   if (config == NULL)
-    {
-      status = EX_CONFIG;
-      goto out;
-    }
-  if (!mg_resolve_aamc_id (config, &error))
-    {
-      mg_print_error ("%s", error->message);
-      status = mg_error_exit_code (error);
-      goto out;
-    }
+    goto out;
 
   if (!check.no_ledger)
     {

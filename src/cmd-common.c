@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "commands.h"
 #include "mg-common.h"
@@ -179,6 +180,26 @@ mg_resolve_aamc_id (mg_config_t *config, GError **error)
     }
   config->aamc_id = digits;
   return TRUE;
+}
+
+mg_config_t *
+mg_load_judging_config (const mg_common_options_t *options, int *status)
+{
+  g_autoptr (mg_config_t) config = mg_load_config (options);
+  g_autoptr (GError) error = NULL;
+
+  if (config == NULL)
+    {
+      *status = EX_CONFIG;
+      return NULL;
+    }
+  if (!mg_resolve_aamc_id (config, &error))
+    {
+      mg_print_error ("%s", error->message);
+      *status = mg_error_exit_code (error);
+      return NULL;
+    }
+  return g_steal_pointer (&config);
 }
 
 /* --- reading many sources with a progress line ------------------------------ */

@@ -122,18 +122,9 @@ mg_cmd_import (int argc, char **argv)
       status = EX_USAGE;
       goto out;
     }
-  config = mg_load_config (&import.common);
+  config = mg_load_judging_config (&import.common, &status);
   if (config == NULL)
-    {
-      status = EX_CONFIG;
-      goto out;
-    }
-  if (!mg_resolve_aamc_id (config, &error))
-    {
-      mg_print_error ("%s", error->message);
-      status = mg_error_exit_code (error);
-      goto out;
-    }
+    goto out;
   path = mg_ledger_file (&import.common, config);
   ledger = mg_ledger_open (path, TRUE, config->busy_timeout_ms, &error);
   if (ledger == NULL || !mg_ledger_begin (ledger, &error))

@@ -63,6 +63,12 @@ gboolean mg_parse_options (GOptionContext *context, const char *name, int *argc,
  * reached or holds no valid ID; TRUE and nothing done otherwise. */
 gboolean mg_resolve_aamc_id (mg_config_t *config, GError **error);
 
+/* The setup of the commands that judge mail (check, import, audit):
+ * mg_load_config() then mg_resolve_aamc_id().  Returns the configuration
+ * (transfer full), or NULL after printing the problem, with *@status set
+ * to the exit code (EX_CONFIG, or the keyring error's). */
+mg_config_t *mg_load_judging_config (const mg_common_options_t *options, int *status);
+
 /* Reads the @n_paths sources of @paths in order (mg-sources.h), with the
  * progress line @progress (mg-progress.h) counting their messages and
  * bytes, until *@stop becomes TRUE (@stop may be NULL).  @on_error must
