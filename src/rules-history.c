@@ -66,7 +66,8 @@ format_day (gint64 time)
 }
 
 /* The end of @program's interview day as Unix time, or G_MAXINT64 when it
- * has no date (every message is then "before the interview"). */
+ * has no date or one past year 9999 (every message is then "before the
+ * interview"). */
 static gint64
 interview_end (const mg_program_t *program)
 {
@@ -75,7 +76,7 @@ interview_end (const mg_program_t *program)
   if (!program->has_interview)
     return G_MAXINT64;
   end = judge_end_of_day (&program->interview);
-  return g_date_time_to_unix (end);
+  return end != NULL ? g_date_time_to_unix (end) : G_MAXINT64;
 }
 
 /* --- one rule per function ------------------------------------------------ */

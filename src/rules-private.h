@@ -26,7 +26,7 @@ void judge_add_finding (judge_t *j, mg_rule_id_t rule, mg_severity_t severity,
 /* The recipient program when there is exactly one, else NULL. */
 const mg_program_t *judge_only_program (const judge_t *j);
 
-/* Midnight ending @date in the local time zone. */
+/* Midnight ending @date in the local time zone; NULL past year 9999. */
 GDateTime *judge_end_of_day (const GDate *date);
 
 /* After the end of @program's interview day (FALSE without a date). */

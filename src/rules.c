@@ -111,14 +111,15 @@ program_list (GPtrArray *groups)
 /* --- days and times (SPEC 4a) ------------------------------------------ */
 
 /* The end of day @date in the local time zone: midnight starting the next
- * day. */
+ * day; NULL when that is outside what a GDateTime holds (years 1 to 9999,
+ * UTC): callers take such a day as never reached. */
 GDateTime *
 judge_end_of_day (const GDate *date)
 {
   g_autoptr (GDateTime) start = g_date_time_new_local (g_date_get_year (date),
                                                       g_date_get_month (date),
                                                       g_date_get_day (date), 0, 0, 0);
-  return g_date_time_add_days (start, 1);
+  return start != NULL ? g_date_time_add_days (start, 1) : NULL;
 }
 
 static gboolean
@@ -129,7 +130,7 @@ after_day (GDateTime *at, const GDate *date)
   if (!g_date_valid (date))
     return FALSE;
   end = judge_end_of_day (date);
-  return g_date_time_compare (at, end) >= 0;
+  return end != NULL && g_date_time_compare (at, end) >= 0;
 }
 
 gboolean
@@ -888,8 +889,11 @@ rule_thank_you_late (judge_t *j)
       if (program == NULL || !program->has_interview)
         continue;
       end = judge_end_of_day (&program->interview);
+      if (end == NULL)
+        continue;
+      /* NULL past year 9999: never late */
       deadline = g_date_time_add_hours (end, j->config->policy.thank_you_within_hours);
-      if (g_date_time_compare (j->at, deadline) > 0)
+      if (deadline != NULL && g_date_time_compare (j->at, deadline) > 0)
         {
           GTimeSpan late = g_date_time_difference (j->at, end);
           g_autofree char *what = g_strdup_printf (

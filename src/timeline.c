@@ -35,12 +35,15 @@ colour_of (const char *kind)
   return "#000000";
 }
 
+/* Local midnight starting @date as Unix time; UTC midnight for a day a
+ * GDateTime cannot hold (near year 1 or 9999). */
 static gint64
 day_start (const GDate *date)
 {
   g_autoptr (GDateTime) t = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
                                                   g_date_get_day (date), 0, 0, 0);
-  return g_date_time_to_unix (t);
+  /* 719163: the Julian day of 1970-01-01 */
+  return t != NULL ? g_date_time_to_unix (t) : ((gint64) g_date_get_julian (date) - 719163) * DAY;
 }
 
 typedef struct {
@@ -104,10 +107,17 @@ static void
 month_ticks (GString *svg, const axis_t *axis, int height)
 {
   g_autoptr (GDateTime) start = g_date_time_new_from_unix_local (axis->t0);
-  g_autoptr (GDateTime) month = g_date_time_new_local (g_date_time_get_year (start),
-                                                      g_date_time_get_month (start), 1, 0, 0, 0);
+  g_autoptr (GDateTime) month = NULL;
+  gint64 months = (axis->t1 - axis->t0) / (30 * DAY);
+  /* a tick a month for a season; a few dozen at most for a span of years
+   * (a date in year 9999 would otherwise make 96,000) */
+  int step = months <= 36 ? 1 : 12 * (int) (1 + months / (12 * 24));
 
-  while (g_date_time_to_unix (month) <= axis->t1)
+  if (start == NULL)
+    return;   /* before year 1 or after 9999: no ticks */
+  month = g_date_time_new_local (g_date_time_get_year (start), g_date_time_get_month (start), 1, 0, 0, 0);
+  /* month is NULL past December 9999 */
+  while (month != NULL && g_date_time_to_unix (month) <= axis->t1)
     {
       GDateTime *next;
 
@@ -121,7 +131,7 @@ month_ticks (GString *svg, const axis_t *axis, int height)
           g_string_append_printf (svg, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#666\">%s"
                                   "</text>\n", x + 2, height + 12, name);
         }
-      next = g_date_time_add_months (month, 1);
+      next = g_date_time_add_months (month, step);
       g_date_time_unref (month);
       month = next;
     }
@@ -176,7 +186,7 @@ mg_timeline_svg (const mg_config_t *config, const GPtrArray *programs, const GPt
           if (!mg_entry_has_program (entry, program->id))
             continue;
           when = g_date_time_new_from_unix_local (entry->time);
-          day = g_date_time_format (when, "%Y-%m-%d");
+          day = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
           subject = g_markup_escape_text (entry->subject != NULL ? entry->subject : "", -1);
           /* sent mail is a filled dot; refused and failed attempts a ring */
           g_string_append_printf (svg, "<circle class=\"message %s %s\" cx=\"%.1f\" cy=\"%d\" r=\"5\" "

@@ -600,6 +600,10 @@ static const rule_row_t thank_you_late_rows[] = {
   /* across the start of daylight saving time: 71.5 real hours are 72.5 on the clock */
   { NULL, KESTREL_DR, NULL, NULL, NULL, THANKS_KESTREL_DR, "2027-03-17T00:30:00-04:00", "", "ok" },
   { NULL, KESTREL_DR, NULL, NULL, NULL, THANKS_KESTREL_DR, "2027-03-17T02:00:00-04:00", "warn:thank-you-late:kestrel-dr", "warn" },
+  /* an interview on 9999-12-31, the last day a GDateTime holds, ends
+   * never (its end was NULL: tests/data/fuzz-regressions/config/interview-9999.conf) */
+  { "interview = 9999-12-31\nrank_deadline = 9999-12-31\nmatch_day = 9999-12-31\n", NULL, NULL, NULL, NULL,
+    THANKS ("Harbor IR"), "2026-11-20T09:00:00-05:00", "", "ok" },
   /* a program without an interview date */
   { NULL, PRAIRIE, NULL, NULL, NULL, NOTE ("Dear Dr. Ibarra,", "Thank you for interviewing me at Prairie Rose IR."),
     "2027-01-20T09:00:00-05:00", "", "ok" },
@@ -769,6 +773,9 @@ static const rule_row_t after_deadline_rows[] = {
     "warn:salutation:harbor-ir info:after-rank-deadline:harbor-ir", "warn" },
   { "after-rank-deadline = warn\n", NULL, NULL, NULL, NULL, UPDATE, AFTER_DEADLINE, "warn:after-rank-deadline:harbor-ir", "warn" },
   { "after-rank-deadline = off\n", NULL, NULL, NULL, NULL, UPDATE, AFTER_DEADLINE, "", "ok" },
+  /* a deadline on 9999-12-31 is never passed (its end was NULL:
+   * tests/data/fuzz-regressions/config/rank-deadline-9999.conf) */
+  { "rank_deadline = 9999-12-31\nmatch_day = 9999-12-31\n", NULL, NULL, NULL, NULL, UPDATE, AFTER_DEADLINE, "", "ok" },
 };
 
 /* too-long rows are built in code (word counts). */
@@ -918,6 +925,8 @@ main (void)
 
   g_setenv ("TZ", "America/New_York", TRUE);
   tzset ();
+  /* a GLib g_return_if_fail() that fails (a NULL GDateTime) is a bug */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   mg_gmime_init ();
   return cmocka_run_group_tests_name ("rules", tests, setup, teardown);
 }
