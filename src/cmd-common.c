@@ -101,7 +101,12 @@ mg_evaluation_time (const char *at, const mg_message_t *message)
   if (at != NULL && strcmp (at, "header") == 0)
     {
       if (message != NULL && message->date != NULL)
-        return g_date_time_to_local (message->date);
+        {
+          /* NULL when the local time would be past 9999 (a Date of
+           * 9999-12-31 in a zone west of ours): keep the Date's own zone */
+          GDateTime *date = g_date_time_to_local (message->date);
+          return date != NULL ? date : g_date_time_ref (message->date);
+        }
     }
   else if (at != NULL && strcmp (at, "now") != 0)
     return g_date_time_new_from_iso8601 (at, local);
