@@ -254,7 +254,6 @@ for ((round = 1 - WARMUP; round <= RUNS; round++)); do
     run_one "${names[(round + WARMUP + j) % 5]}" "$round"
   done
 done
-load_after_wall=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report -----------------------------------------------------------------------
 median () { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { n = NR; print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
