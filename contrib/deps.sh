@@ -4,7 +4,9 @@
 # an SMTP server written with python3-aiosmtpd; tests/hostile.sh measures
 # memory with GNU time, tests/faults.sh mounts with unshare from util-linux;
 # contrib/check-sanitizers.sh builds with clang and its sanitizer runtimes,
-# contrib/check-valgrind.sh needs valgrind).
+# contrib/check-valgrind.sh needs valgrind; fuzz/run.sh needs clang and
+# libFuzzer, libclang_rt.fuzzer of libclang-rt-14-dev on Debian 12, which
+# libclang-rt-dev depends on).
 # Uses sudo when not run as root.  Safe to run again: it installs only
 # packages that are not installed yet.
 set -eu

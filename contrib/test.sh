@@ -54,6 +54,21 @@ for step in sanitizers valgrind; do
     echo "$(tail -n 1 "$step.log") ($(($(date +%s) - start)) s; see $step.log)"
 done
 
+# the libFuzzer targets, each for a fixed time (README, "Fuzzing"); one
+# result per target
+echo "== fuzz"
+start=$(date +%s)
+fuzz/run.sh 60 >fuzz.log 2>&1
+grep -E '^(FAIL |fuzz|  )' fuzz.log | head -n 20
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' fuzz.log | tail -n 1)
+p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+[ -n "$p" ] || p=0
+[ -n "$f" ] || f=2
+passed=$((passed + p))
+failed=$((failed + f))
+echo "fuzz: ${line:-no summary} ($(($(date +%s) - start)) s; see fuzz.log)"
+
 # the release tarball builds and passes the same tests
 echo "== distcheck"
 if make distcheck >distcheck.log 2>&1; then
