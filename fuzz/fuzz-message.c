@@ -38,8 +38,8 @@
 #include "mg-output.h"
 #include "mg-record.h"
 #include "mg-rules.h"
-#include "fuzz-common.h"
 #include "mg-spool.h"
+#include "fuzz-common.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
