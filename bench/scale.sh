@@ -141,7 +141,8 @@ SIZE=$(wc -c < "$FILE")
 # fingerprints, findings and recipients look like matchguard's), each with
 # its own time (through the season, before today), Message-ID, digest and
 # program (any program but the message's, so that its history rules see
-# no earlier mail to it and the verdict stays ok).  Then the log is
+# no earlier mail to it and the verdict stays ok), and its row in
+# entry_programs (schema 2).  Then the log is
 # checkpointed and the ledger kept as a template.
 seed_ledger () {  # config
   MATCHGUARD_CONFIG=$T/$1/matchguard.conf "$MG" -oi -- "${RCPT_ARGS[@]}" < "$FILE" > /dev/null 2> "$T/seed.err" \
@@ -180,6 +181,11 @@ for k in range(n):
     r['programs'] = rng.choice(ids)
     rows.append(tuple(r[c] for c in cols))
 db.executemany('INSERT INTO entries (%s) VALUES (%s)' % (','.join(cols), ','.join('?' * len(cols))), rows)
+# schema 2 indexes each entry's programs in entry_programs (src/ledger.c),
+# which matchguard fills and this bypasses; every row here has one program
+if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entry_programs'").fetchone():
+    db.execute('DELETE FROM entry_programs')
+    db.execute('INSERT INTO entry_programs (program, entry) SELECT programs, id FROM entries')
 db.commit()
 db.execute('PRAGMA wal_checkpoint(TRUNCATE)')
 db.close()

@@ -52,6 +52,26 @@ gboolean mg_entry_counts (const mg_entry_t *entry);
 /* TRUE when @entry went to @program_id. */
 gboolean mg_entry_has_program (const mg_entry_t *entry, const char *program_id);
 
+/* Which entries a message's judgement reads (SPEC 5, 6): the history
+ * rules and the confirmation look at no other, so a send reads these
+ * instead of the whole ledger and costs the same however long the ledger
+ * grows.  mg_entry_relevant() is the definition; the ledger's indexed
+ * query and the in-memory mg_history_t are only ways to find the same
+ * entries faster, and return exactly those that pass it. */
+typedef struct {
+  char **programs;        /* entries that went to any of these program ids (NULL-terminated) */
+  char *intent;           /* and every entry of this intent ("first"), to any program; NULL: none */
+  char *confirm_key;      /* and every entry with this confirm key; NULL: none */
+} mg_history_query_t;
+
+/* A query for no entry: empty program list, no intent, no key. */
+mg_history_query_t *mg_history_query_new (void);
+void mg_history_query_free (mg_history_query_t *query);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_history_query_t, mg_history_query_free)
+
+/* TRUE when @entry is one @query asks for. */
+gboolean mg_entry_relevant (const mg_entry_t *entry, const mg_history_query_t *query);
+
 /* "pending", "sent", "failed", "imported" or "refused" (static). */
 const char *mg_status_name (mg_status_t status);
 
@@ -90,6 +110,13 @@ void mg_ledger_rollback (mg_ledger_t *ledger);
  * the array; empty for a read-only ledger whose file does not exist. */
 GPtrArray *mg_ledger_entries (mg_ledger_t *ledger, GError **error);
 
+/* The entries mg_entry_relevant() accepts for @query, oldest first (by
+ * time, then id), found through the ledger's indexes: the cost follows
+ * the number of relevant entries, not the size of the ledger.
+ * mg_entry_t*, owned by the array. */
+GPtrArray *mg_ledger_select (mg_ledger_t *ledger, const mg_history_query_t *query,
+                             GError **error);
+
 /* Inserts @entry and sets entry->id.  Runs in its own short transaction
  * when none is open.  MG_ERROR_INTERNAL on a ledger opened read-only. */
 gboolean mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error);
@@ -104,6 +131,22 @@ gboolean mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t statu
  * recorded.  Returns FALSE only on a read error. */
 gboolean mg_ledger_contains (mg_ledger_t *ledger, const char *message_id, const char *digest,
                              gboolean *found, GError **error);
+
+/* A history kept in memory (audit's replay), indexed as the ledger is:
+ * by program, intent and confirm key.  Entries keep the order they were
+ * added in. */
+typedef struct mg_history mg_history_t;
+
+mg_history_t *mg_history_new (void);
+void mg_history_free (mg_history_t *history);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_history_t, mg_history_free)
+
+/* Appends @entry; the history owns it from now on. */
+void mg_history_add (mg_history_t *history, mg_entry_t *entry);
+
+/* The entries mg_entry_relevant() accepts for @query, in the order they
+ * were added; the array borrows them from @history. */
+GPtrArray *mg_history_select (const mg_history_t *history, const mg_history_query_t *query);
 
 G_END_DECLS
 

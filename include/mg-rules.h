@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include "mg-analysis.h"
+#include "mg-ledger.h"
 #include "mg-rulebook.h"
 
 G_BEGIN_DECLS
@@ -30,9 +31,10 @@ typedef struct {
 } mg_judgement_t;
 
 /* Runs every rule that can apply to @analysis at time @at (the rules'
- * "now").  @history: the ledger's entries (mg_entry_t*, oldest first), or
- * NULL to skip the rules that need history (check --no-ledger).  Free with
- * mg_judgement_free(). */
+ * "now").  @history: the ledger's entries (mg_entry_t*, oldest first):
+ * all of them, or those mg_rules_history_query() selects (the same
+ * findings); or NULL to skip the rules that need history (check
+ * --no-ledger).  Free with mg_judgement_free(). */
 mg_judgement_t *mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at,
                                 const GPtrArray *history);
 void mg_judgement_free (mg_judgement_t *judgement);
@@ -52,6 +54,11 @@ void mg_judgement_update_verdict (mg_judgement_t *judgement);
  * without its salutation, so that two notes differing only in the greeted
  * name have the same fingerprint (SPEC 4a "Similar text"). */
 GBytes *mg_rules_fingerprint (const mg_analysis_t *analysis);
+
+/* The ledger entries the history rules read for @analysis: those to its
+ * programs, and those of #1 intent when it states #1 intent.  Without a
+ * confirm key: sendmail mode adds it. */
+mg_history_query_t *mg_rules_history_query (const mg_analysis_t *analysis);
 
 /* When an unsolicited update to @program would raise neither
  * followup-limit, followup-too-soon nor unwanted-contact, given the ledger

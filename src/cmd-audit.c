@@ -71,7 +71,7 @@ mg_cmd_audit (int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("SOURCE...");
   g_autoptr (mg_config_t) config = NULL;
-  g_autoptr (GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_entry_free);
+  g_autoptr (mg_history_t) history = mg_history_new ();
   mg_severity_t worst = MG_SEVERITY_OFF;
   gboolean colour;
   guint refused = 0;
@@ -110,7 +110,11 @@ mg_cmd_audit (int argc, char **argv)
       const mg_message_t *message = g_ptr_array_index (audit.messages, i);
       g_autoptr (GDateTime) at = mg_evaluation_time ("header", message);
       g_autoptr (mg_analysis_t) analysis = mg_analysis_new (message, config, NULL);
-      g_autoptr (mg_judgement_t) judgement = mg_rules_judge (analysis, at, history);
+      g_autoptr (mg_history_query_t) query = mg_rules_history_query (analysis);
+      /* the entries the rules read, found through the history's indexes:
+       * replaying n messages is not n times a scan of the history */
+      g_autoptr (GPtrArray) relevant = mg_history_select (history, query);
+      g_autoptr (mg_judgement_t) judgement = mg_rules_judge (analysis, at, relevant);
 
       mg_judgement_allow (judgement, (const char *const *) audit.allow);
       if (judgement->verdict > worst)
@@ -120,7 +124,7 @@ mg_cmd_audit (int argc, char **argv)
       if (!audit.common.quiet || judgement->verdict >= MG_SEVERITY_WARN)
         mg_output_judgement (stdout, audit.common.format, colour, analysis, judgement);
       if (mg_analysis_is_program_mail (analysis))
-        g_ptr_array_add (history, mg_record_entry (analysis, judgement, at, MG_STATUS_SENT));
+        mg_history_add (history, mg_record_entry (analysis, judgement, at, MG_STATUS_SENT));
     }
   if (audit.common.format == MG_FORMAT_TEXT && !audit.common.quiet)
     printf ("audit: %u message%s replayed, %u would have been refused or held for confirmation\n",

@@ -219,6 +219,7 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
   g_autofree char *path = mg_ledger_file (&send->common, send->config);
   g_autoptr (mg_ledger_t) ledger = NULL;
   g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (mg_history_query_t) query = mg_rules_history_query (analysis);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (mg_judgement_t) judgement = NULL;
   g_autoptr (mg_entry_t) entry = NULL;
@@ -226,9 +227,13 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
   int status;
 
   g_ptr_array_add (send->allow, NULL);
+  /* only the entries the rules and the confirmation read, not the whole
+   * ledger: a send costs the same however long the ledger grows */
+  if (send->config->policy.warnings == MG_WARNINGS_CONFIRM)
+    query->confirm_key = mg_record_confirm_key (analysis);
   ledger = mg_ledger_open (path, TRUE, send->config->busy_timeout_ms, &error);
   if (ledger == NULL || !mg_ledger_begin (ledger, &error)
-      || (history = mg_ledger_entries (ledger, &error)) == NULL)
+      || (history = mg_ledger_select (ledger, query, &error)) == NULL)
     goto ledger_error;
 
   judgement = mg_rules_judge (analysis, now, history);
@@ -243,11 +248,8 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
           refuse = TRUE;
           break;
         case MG_WARNINGS_CONFIRM:
-          {
-            g_autofree char *key = mg_record_confirm_key (analysis);
-            confirm = refuse = !confirms_earlier_refusal (send, history, key,
-                                                          g_date_time_to_unix (now));
-          }
+          confirm = refuse = !confirms_earlier_refusal (send, history, query->confirm_key,
+                                                        g_date_time_to_unix (now));
           break;
         default:
           break;

@@ -2,7 +2,7 @@
  *
  * Design notes.
  *
- * - Schema (version 1).  One table, one row per program message:
+ * - Schema (version 2).  One table, one row per program message:
  *
  *     entries (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,
  *              message_id TEXT, digest TEXT, subject TEXT, kind TEXT,
@@ -14,13 +14,24 @@
  *   with indexes on message_id and digest (import idempotence) and on
  *   (time, id) (the order every reader wants).  The four lists (program
  *   ids, recipient addresses, finding and override rule ids) are their
- *   items joined by line feeds: the rules always read whole entries,
- *   never query by program, so a side table would only add joins; split
- *   text costs nothing to read on every send and stays readable with the
- *   sqlite3 shell.  The status is
- *   its name (mg_status_name()).  The fingerprint is mg-fingerprint.h's
- *   byte string; NULL when the entry has none.  Nothing else is kept, in
- *   particular never the message body.
+ *   items joined by line feeds: readable with the sqlite3 shell, and
+ *   cheap to split.  The status is its name (mg_status_name()).  The
+ *   fingerprint is mg-fingerprint.h's byte string; NULL when the entry
+ *   has none.  Nothing else is kept, in particular never the message body.
+ *
+ *   A send reads only the entries its judgement can use (SPEC 5, 6;
+ *   mg_history_query_t): those to its programs, those of #1 intent, those
+ *   with its confirm key; so the schema (version 2) indexes exactly these:
+ *
+ *     entry_programs (program TEXT NOT NULL, entry INTEGER NOT NULL,
+ *                     PRIMARY KEY (program, entry)) WITHOUT ROWID
+ *
+ *   one row per program of an entry (mg_ledger_insert() writes both in
+ *   one transaction; a trigger removes an entry's rows with it, should
+ *   someone delete entries with the sqlite3 shell), with an index on
+ *   entry, and indexes on entries (intent) and entries (confirm_key).
+ *   `status`, `log` and `check` still read every entry
+ *   (mg_ledger_entries()).
  *
  * - Versions.  PRAGMA application_id marks the file as a matchguard
  *   ledger and PRAGMA user_version is its schema version.  migrations[i]
@@ -28,6 +39,9 @@
  *   and sets user_version in one BEGIN IMMEDIATE transaction, re-reading
  *   the version inside it (another process may have migrated meanwhile).
  *   A newer version than this program knows is refused, never touched.
+ *   Version 2 only added the side table and indexes, so a read-only open
+ *   reads a version 1 ledger as it is (mg_ledger_select() then filters a
+ *   full read): `check` keeps working until the next send migrates it.
  *
  * - Nothing is written before the file is known to be a ledger: sqlite3
  *   opens any file, and garbage shows only at the first read.  So the
@@ -84,10 +98,16 @@
 /* "MGLD" */
 #define LEDGER_APPLICATION_ID 0x4d474c44
 
-/* migrations[i] takes the schema from version i to i + 1. */
-static const char *const migrations[] = {
+static gboolean fill_entry_programs (mg_ledger_t *ledger, GError **error);
+
+/* migrations[i] takes the schema from version i to i + 1: its SQL, then
+ * its fill step (when not NULL), in the same transaction. */
+static const struct {
+  const char *sql;
+  gboolean (*fill) (mg_ledger_t *ledger, GError **error);
+} migrations[] = {
   /* 0 -> 1 */
-  "PRAGMA application_id = 1296518212;"  /* LEDGER_APPLICATION_ID */
+  { "PRAGMA application_id = 1296518212;"  /* LEDGER_APPLICATION_ID */
   "CREATE TABLE entries ("
   "  id INTEGER PRIMARY KEY,"
   "  time INTEGER NOT NULL,"
@@ -106,8 +126,25 @@ static const char *const migrations[] = {
   "  overrides TEXT NOT NULL);"
   "CREATE INDEX entries_message_id ON entries (message_id);"
   "CREATE INDEX entries_digest ON entries (digest);"
-  "CREATE INDEX entries_time ON entries (time, id);",
+  "CREATE INDEX entries_time ON entries (time, id);", NULL },
+  /* 1 -> 2: what a send's judgement reads, indexed (mg_ledger_select()) */
+  { "CREATE TABLE entry_programs ("
+    "  program TEXT NOT NULL,"
+    "  entry INTEGER NOT NULL,"
+    "  PRIMARY KEY (program, entry)) WITHOUT ROWID;"
+    "CREATE INDEX entry_programs_entry ON entry_programs (entry);"
+    "CREATE TRIGGER entries_forget_programs AFTER DELETE ON entries"
+    "  BEGIN DELETE FROM entry_programs WHERE entry = OLD.id; END;"
+    "CREATE INDEX entries_intent ON entries (intent);"
+    "CREATE INDEX entries_confirm_key ON entries (confirm_key);",
+    fill_entry_programs },
 };
+
+/* The oldest schema a read-only open reads: the entries table has not
+ * changed since; mg_ledger_select() falls back to a full read below
+ * INDEXED_VERSION. */
+#define OLDEST_READABLE_VERSION 1
+#define INDEXED_VERSION 2
 
 #define SCHEMA_VERSION ((gint64) G_N_ELEMENTS (migrations))
 
@@ -118,6 +155,7 @@ struct mg_ledger {
   sqlite3 *db;         /* NULL: opened read-only and there is no ledger yet */
   gboolean writable;
   int busy_timeout_ms;
+  gint64 version;      /* the schema version, once open */
 };
 
 /* The header fields that tell what a file is. */
@@ -184,6 +222,46 @@ mg_entry_has_program (const mg_entry_t *entry, const char *program_id)
   g_return_val_if_fail (entry != NULL, FALSE);
   return entry->programs != NULL && program_id != NULL
          && g_strv_contains ((const char *const *) entry->programs, program_id);
+}
+
+mg_history_query_t *
+mg_history_query_new (void)
+{
+  mg_history_query_t *query = g_new0 (mg_history_query_t, 1);
+
+  query->programs = g_new0 (char *, 1);
+  return query;
+}
+
+void
+mg_history_query_free (mg_history_query_t *query)
+{
+  if (query == NULL)
+    return;
+  g_strfreev (query->programs);
+  g_free (query->intent);
+  g_free (query->confirm_key);
+  g_free (query);
+}
+
+/* The definition of a relevant entry.  mg_ledger_select()'s SQL and
+ * mg_history_select()'s indexes find candidates; both keep only those
+ * that pass this, so neither can return an entry this refuses, and
+ * tests/test-ledger.c checks that neither misses one it accepts. */
+gboolean
+mg_entry_relevant (const mg_entry_t *entry, const mg_history_query_t *query)
+{
+  char *const *program;
+
+  g_return_val_if_fail (entry != NULL && query != NULL, FALSE);
+  if (query->intent != NULL && g_strcmp0 (entry->intent, query->intent) == 0)
+    return TRUE;
+  if (query->confirm_key != NULL && g_strcmp0 (entry->confirm_key, query->confirm_key) == 0)
+    return TRUE;
+  for (program = query->programs; program != NULL && *program != NULL; program++)
+    if (mg_entry_has_program (entry, *program))
+      return TRUE;
+  return FALSE;
 }
 
 const char *
@@ -525,7 +603,8 @@ migrate (mg_ledger_t *ledger, GError **error)
   if (!read_header (ledger, &header, error) || !check_header (ledger, &header, error))
     goto fail;
   for (v = header.version; v < SCHEMA_VERSION; v++)
-    if (!exec (ledger, migrations[v], "update the schema of", error))
+    if (!exec (ledger, migrations[v].sql, "update the schema of", error)
+        || (migrations[v].fill != NULL && !migrations[v].fill (ledger, error)))
       goto fail;
   if (header.version < SCHEMA_VERSION)
     {
@@ -535,6 +614,7 @@ migrate (mg_ledger_t *ledger, GError **error)
     }
   if (!mg_ledger_commit (ledger, error))
     goto fail;
+  ledger->version = SCHEMA_VERSION;
   return TRUE;
 
 fail:
@@ -588,6 +668,7 @@ mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError
 
   if (!read_header (ledger, &header, error) || !check_header (ledger, &header, error))
     return NULL;
+  ledger->version = header.version;
 
   if (!writable)
     {
@@ -597,7 +678,7 @@ mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError
           sqlite3_close (ledger->db);
           ledger->db = NULL;
         }
-      else if (header.version < SCHEMA_VERSION)
+      else if (header.version < OLDEST_READABLE_VERSION)
         {
           /* only a writable open migrates */
           g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL,
@@ -836,6 +917,118 @@ mg_ledger_entries (mg_ledger_t *ledger, GError **error)
   return g_steal_pointer (&entries);
 }
 
+/* The candidates for @query, through the indexes of schema version 2:
+ * "SELECT id, ENTRY_COLUMNS FROM entries WHERE id IN (... UNION ...)"
+ * with one branch per part of the query, oldest first.  NULL when the
+ * query asks for nothing. */
+static char *
+select_sql (const mg_history_query_t *query)
+{
+  g_autoptr (GPtrArray) branches = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) sql = NULL;
+  guint i, n = query->programs != NULL ? g_strv_length (query->programs) : 0;
+
+  if (n > 0)
+    {
+      GString *in = g_string_new ("SELECT entry FROM entry_programs WHERE program IN (");
+      for (i = 0; i < n; i++)
+        g_string_append (in, i == 0 ? "?" : ", ?");
+      g_string_append_c (in, ')');
+      g_ptr_array_add (branches, g_string_free (in, FALSE));
+    }
+  if (query->intent != NULL)
+    g_ptr_array_add (branches, g_strdup ("SELECT id FROM entries WHERE intent = ?"));
+  if (query->confirm_key != NULL)
+    g_ptr_array_add (branches, g_strdup ("SELECT id FROM entries WHERE confirm_key = ?"));
+  if (branches->len == 0)
+    return NULL;
+  g_ptr_array_add (branches, NULL);
+  sql = g_string_new ("SELECT id, " ENTRY_COLUMNS " FROM entries WHERE id IN (");
+  for (i = 0; i + 1 < branches->len; i++)
+    g_string_append_printf (sql, "%s%s", i == 0 ? "" : " UNION ",
+                            (const char *) g_ptr_array_index (branches, i));
+  g_string_append (sql, ") ORDER BY time, id");
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* Binds @query's values in select_sql()'s order. */
+static int
+bind_query (sqlite3_stmt *stmt, const mg_history_query_t *query)
+{
+  char *const *program;
+  int column = 1, rc = SQLITE_OK;
+
+  for (program = query->programs; rc == SQLITE_OK && program != NULL && *program != NULL; program++)
+    rc = sqlite3_bind_text (stmt, column++, *program, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK && query->intent != NULL)
+    rc = sqlite3_bind_text (stmt, column++, query->intent, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK && query->confirm_key != NULL)
+    rc = sqlite3_bind_text (stmt, column++, query->confirm_key, -1, SQLITE_STATIC);
+  return rc;
+}
+
+/* Removes the entries @query does not ask for, keeping the order. */
+static void
+keep_relevant (GPtrArray *entries, const mg_history_query_t *query)
+{
+  guint i = 0;
+
+  while (i < entries->len)
+    if (mg_entry_relevant (g_ptr_array_index (entries, i), query))
+      i++;
+    else
+      g_ptr_array_remove_index (entries, i);
+}
+
+GPtrArray *
+mg_ledger_select (mg_ledger_t *ledger, const mg_history_query_t *query, GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (ledger != NULL && query != NULL, NULL);
+
+  if (ledger->db != NULL && ledger->version < INDEXED_VERSION)
+    {
+      /* a version 1 ledger opened read-only: no indexes yet */
+      entries = mg_ledger_entries (ledger, error);
+      if (entries != NULL)
+        keep_relevant (entries, query);
+      return g_steal_pointer (&entries);
+    }
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_entry_free);
+  sql = select_sql (query);
+  if (ledger->db == NULL || sql == NULL)
+    return g_steal_pointer (&entries);
+
+  rc = sqlite3_prepare_v2 (ledger->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = bind_query (stmt, query);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      mg_entry_t *entry = read_entry (ledger, stmt, error);
+      if (entry == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (entries, entry);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sqlite_error (ledger, rc, "read", error);
+      return NULL;
+    }
+  /* the SQL finds exactly these; this keeps mg_entry_relevant() the one
+   * definition should the two ever disagree */
+  keep_relevant (entries, query);
+  return g_steal_pointer (&entries);
+}
+
 gboolean
 mg_ledger_contains (mg_ledger_t *ledger, const char *message_id, const char *digest,
                     gboolean *found, GError **error)
@@ -916,19 +1109,65 @@ bind_fingerprint (sqlite3_stmt *stmt, int column, GBytes *fingerprint)
   return sqlite3_bind_blob64 (stmt, column, data, size, SQLITE_STATIC);
 }
 
-gboolean
-mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error)
+/* Records that entry @id went to @programs (entry_programs).  A program
+ * listed twice is one row. */
+static gboolean
+insert_entry_programs (mg_ledger_t *ledger, gint64 id, char *const *programs, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (programs == NULL || *programs == NULL)
+    return TRUE;
+  rc = sqlite3_prepare_v2 (ledger->db,
+                           "INSERT OR IGNORE INTO entry_programs (program, entry) VALUES (?1, ?2)",
+                           -1, &stmt, NULL);
+  for (; rc == SQLITE_OK && *programs != NULL; programs++)
+    {
+      rc = sqlite3_bind_text (stmt, 1, *programs, -1, SQLITE_STATIC);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64 (stmt, 2, id);
+      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_DONE)
+        rc = sqlite3_reset (stmt);
+    }
+  if (rc != SQLITE_OK)
+    sqlite_error (ledger, rc, "write", error);   /* before finalize: it reads the message */
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_OK;
+}
+
+/* Migration 1 -> 2: the program rows of the entries already there,
+ * split as read_entry() splits them. */
+static gboolean
+fill_entry_programs (mg_ledger_t *ledger, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (ledger->db, "SELECT id, programs FROM entries", -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_auto (GStrv) programs = decode_list ((const char *) sqlite3_column_text (stmt, 1));
+      if (!insert_entry_programs (ledger, sqlite3_column_int64 (stmt, 0), programs, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sqlite_error (ledger, rc, "update the schema of", error);
+  return TRUE;
+}
+
+/* Inserts the row of @entry into entries, in the open transaction, and
+ * sets *@id. */
+static gboolean
+insert_entry_row (mg_ledger_t *ledger, const mg_entry_t *entry, gint64 *id, GError **error)
 {
   g_autofree char *programs = NULL, *recipients = NULL, *findings = NULL, *overrides = NULL;
   sqlite3_stmt *stmt = NULL;
-  gint64 changes, row_id;
-  gboolean ok;
   int rc;
-
-  g_return_val_if_fail (ledger != NULL && entry != NULL, FALSE);
-
-  if (!require_writable (ledger, error))
-    return FALSE;
 
   programs = encode_list (entry->programs);
   recipients = encode_list (entry->recipients);
@@ -967,17 +1206,41 @@ mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error)
     rc = bind_text (stmt, 13, findings);
   if (rc == SQLITE_OK)
     rc = bind_text (stmt, 14, overrides);
-  if (rc != SQLITE_OK)
-    {
-      sqlite3_finalize (stmt);
-      return sqlite_error (ledger, rc, "write", error);
-    }
-
-  ok = write_step (ledger, stmt, &changes, &row_id, error);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    sqlite_error (ledger, rc, "write", error);   /* before finalize: it reads the message */
   sqlite3_finalize (stmt);
-  if (ok)
-    entry->id = row_id;
-  return ok;
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (ledger->db);
+  return TRUE;
+}
+
+gboolean
+mg_ledger_insert (mg_ledger_t *ledger, mg_entry_t *entry, GError **error)
+{
+  gboolean own;
+  gint64 id = 0;
+
+  g_return_val_if_fail (ledger != NULL && entry != NULL, FALSE);
+
+  if (!require_writable (ledger, error))
+    return FALSE;
+  /* the row and its program rows: one transaction, the caller's or ours */
+  own = sqlite3_get_autocommit (ledger->db);
+  if (own && !mg_ledger_begin (ledger, error))
+    return FALSE;
+  if (!insert_entry_row (ledger, entry, &id, error)
+      || !insert_entry_programs (ledger, id, entry->programs, error)
+      || (own && !mg_ledger_commit (ledger, error)))
+    {
+      if (own)
+        mg_ledger_rollback (ledger);
+      return FALSE;
+    }
+  entry->id = id;
+  return TRUE;
 }
 
 gboolean
@@ -1031,4 +1294,119 @@ mg_ledger_set_status (mg_ledger_t *ledger, gint64 id, mg_status_t status, GError
       return FALSE;
     }
   return ok;
+}
+
+/* --- a history in memory -------------------------------------------------- */
+
+struct mg_history {
+  GPtrArray *entries;           /* mg_entry_t*, owned, in the order added */
+  GHashTable *by_program;       /* program id -> GArray of positions in entries */
+  GHashTable *by_intent;        /* intent -> the same */
+  GHashTable *by_confirm_key;   /* confirm key -> the same */
+};
+
+/* The keys are the entries' own strings: they live as long as the history. */
+static GHashTable *
+positions_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+}
+
+mg_history_t *
+mg_history_new (void)
+{
+  mg_history_t *history = g_new0 (mg_history_t, 1);
+
+  history->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_entry_free);
+  history->by_program = positions_table_new ();
+  history->by_intent = positions_table_new ();
+  history->by_confirm_key = positions_table_new ();
+  return history;
+}
+
+void
+mg_history_free (mg_history_t *history)
+{
+  if (history == NULL)
+    return;
+  g_hash_table_unref (history->by_program);
+  g_hash_table_unref (history->by_intent);
+  g_hash_table_unref (history->by_confirm_key);
+  g_ptr_array_unref (history->entries);
+  g_free (history);
+}
+
+static void
+index_position (GHashTable *table, const char *key, guint position)
+{
+  GArray *positions;
+
+  if (key == NULL)
+    return;
+  positions = g_hash_table_lookup (table, key);
+  if (positions == NULL)
+    {
+      positions = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (table, (gpointer) key, positions);
+    }
+  g_array_append_val (positions, position);
+}
+
+void
+mg_history_add (mg_history_t *history, mg_entry_t *entry)
+{
+  guint position = history->entries->len;
+  char *const *program;
+
+  g_return_if_fail (history != NULL && entry != NULL);
+  g_ptr_array_add (history->entries, entry);
+  for (program = entry->programs; program != NULL && *program != NULL; program++)
+    index_position (history->by_program, *program, position);
+  index_position (history->by_intent, entry->intent, position);
+  index_position (history->by_confirm_key, entry->confirm_key, position);
+}
+
+static void
+append_positions (GArray *all, GHashTable *table, const char *key)
+{
+  GArray *positions = key != NULL ? g_hash_table_lookup (table, key) : NULL;
+
+  if (positions != NULL)
+    g_array_append_vals (all, positions->data, positions->len);
+}
+
+static int
+compare_positions (gconstpointer a, gconstpointer b)
+{
+  guint pa = *(const guint *) a, pb = *(const guint *) b;
+
+  return pa < pb ? -1 : pa > pb;
+}
+
+GPtrArray *
+mg_history_select (const mg_history_t *history, const mg_history_query_t *query)
+{
+  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  GPtrArray *selected = g_ptr_array_new ();
+  char *const *program;
+  guint i;
+
+  g_return_val_if_fail (history != NULL && query != NULL, selected);
+  for (program = query->programs; program != NULL && *program != NULL; program++)
+    append_positions (positions, history->by_program, *program);
+  append_positions (positions, history->by_intent, query->intent);
+  append_positions (positions, history->by_confirm_key, query->confirm_key);
+  /* the order added, each entry once */
+  g_array_sort (positions, compare_positions);
+  for (i = 0; i < positions->len; i++)
+    {
+      guint position = g_array_index (positions, guint, i);
+      const mg_entry_t *entry = g_ptr_array_index (history->entries, position);
+
+      if (i > 0 && position == g_array_index (positions, guint, i - 1))
+        continue;
+      if (mg_entry_relevant (entry, query))
+        g_ptr_array_add (selected, (gpointer) entry);
+    }
+  return selected;
 }

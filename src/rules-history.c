@@ -301,6 +301,31 @@ judge_history (judge_t *j)
   return g_steal_pointer (&fingerprint);
 }
 
+/* --- what the rules above read ------------------------------------------- */
+
+/* Every entry judge_history() looks at: program_history() of each group's
+ * program, and first_choice_elsewhere()'s entries of #1 intent. */
+mg_history_query_t *
+mg_rules_history_query (const mg_analysis_t *analysis)
+{
+  mg_history_query_t *query = mg_history_query_new ();
+  g_autoptr (GPtrArray) programs = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < analysis->groups->len; i++)
+    {
+      const mg_program_group_t *group = g_ptr_array_index (analysis->groups, i);
+      if (group->program != NULL)
+        g_ptr_array_add (programs, g_strdup (group->program->id));
+    }
+  g_ptr_array_add (programs, NULL);
+  g_strfreev (query->programs);
+  query->programs = (char **) g_ptr_array_steal (programs, NULL);
+  if (analysis->intent == MG_INTENT_FIRST)
+    query->intent = g_strdup (mg_intent_name (MG_INTENT_FIRST));
+  return query;
+}
+
 /* --- the next follow-up -------------------------------------------------- */
 
 GDateTime *

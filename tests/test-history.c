@@ -7,6 +7,12 @@
  * Each row lists the history-rule findings it expects ("rule:program",
  * SPEC 5 order); findings of the other rules are not compared here
  * (test-rules covers them), so a row can use any wording it needs.
+ *
+ * Sendmail mode and audit judge against only the entries
+ * mg_rules_history_query() selects; test_selection_same_findings()
+ * judges every row that way too, in a real ledger of 20,000 more entries
+ * to other programs, and expects every finding, word for word, to be the
+ * same as against the whole history.
  */
 #include "config.h"
 
@@ -16,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <glib/gstdio.h>
 
 #include "mg-analysis.h"
 #include "mg-config.h"
+#include "mg-fingerprint.h"
 #include "mg-ledger.h"
 #include "mg-message.h"
 #include "mg-record.h"
@@ -97,6 +105,14 @@ static const history_row_t rows[] = {
   { "fcd: 'among my top choices' elsewhere is not #1",
     { { "2026-11-20T10:00:00-05:00", LUMEN, "Interest", TOP_LUMEN, MG_STATUS_SENT }, END },
     { "2026-11-25T10:00:00-05:00", HARBOR, "Intent", FIRST_HARBOR, MG_STATUS_PENDING }, "" },
+  { "fcd after #1 to another program months earlier",
+    { { "2026-09-05T10:00:00-04:00", LUMEN, "Intent", FIRST_LUMEN, MG_STATUS_SENT }, END },
+    { "2026-12-20T10:00:00-05:00", HARBOR, "Intent", FIRST_HARBOR, MG_STATUS_PENDING },
+    "first-choice-duplicate:harbor-ir" },
+  { "the same update to the same program weeks later",
+    { { "2026-09-10T10:00:00-04:00", HARBOR, "Update", UPDATE_A, MG_STATUS_SENT }, END },
+    { "2026-10-30T10:00:00-04:00", HARBOR, "Update again", UPDATE_A, MG_STATUS_PENDING },
+    "followup-repeated:harbor-ir" },
   { "fcd: --at before the earlier #1 does not see it",
     { { "2026-11-20T10:00:00-05:00", LUMEN, "Intent", FIRST_LUMEN, MG_STATUS_SENT }, END },
     { "2026-11-19T10:00:00-05:00", HARBOR, "Intent", FIRST_HARBOR, MG_STATUS_PENDING }, "" },
@@ -271,6 +287,211 @@ test_history_rows (void **state)
   assert_int_equal (failures, 0);
 }
 
+/* --- judging against the selected entries only ---------------------------- */
+
+#define FILLERS 20000
+
+/* Every finding in full: rule, program, severity and message. */
+static char *
+all_findings (const mg_judgement_t *judgement)
+{
+  GString *out = g_string_new (mg_verdict_name (judgement->verdict));
+  guint i;
+
+  for (i = 0; i < judgement->findings->len; i++)
+    {
+      const mg_finding_t *f = g_ptr_array_index (judgement->findings, i);
+      g_string_append_printf (out, "\n%s:%s:%d: %s", mg_rule_info (f->rule)->name,
+                              f->program_id ? f->program_id : "-", (int) f->severity, f->message);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* What sendmail mode asks the ledger for when it judges @sent. */
+static mg_history_query_t *
+query_for (const sent_t *sent, guint n)
+{
+  g_autoptr (mg_message_t) message = make_message (sent, n);
+  g_autoptr (mg_analysis_t) analysis = mg_analysis_new (message, config (), NULL);
+  mg_history_query_t *query = mg_rules_history_query (analysis);
+
+  query->confirm_key = mg_record_confirm_key (analysis);
+  return query;
+}
+
+static mg_ledger_t *
+open_ledger (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  mg_ledger_t *ledger = mg_ledger_open (path, TRUE, 5000, &error);
+
+  if (ledger == NULL)
+    fail_msg ("%s", error->message);
+  return ledger;
+}
+
+/* Entries to programs no row writes to, through the season, as likely as
+ * possible to change a finding if one were wrongly read: unsolicited,
+ * updates, thank-you notes and reschedule requests with the rows' texts,
+ * "strong" intent (not #1: that would rightly count). */
+static void
+add_fillers (mg_ledger_t *ledger)
+{
+  static const char *const kinds[] = { "update", "thank-you", "reschedule" };
+  g_autoptr (GBytes) fingerprint = mg_fingerprint_new (UPDATE_A_TEXT);
+  g_autoptr (GError) error = NULL;
+  const gint64 start = 1788235200;   /* 2026-09-01 */
+  guint i;
+
+  if (!mg_ledger_begin (ledger, &error))
+    fail_msg ("%s", error->message);
+  for (i = 0; i < FILLERS; i++)
+    {
+      g_autoptr (mg_entry_t) entry = mg_entry_new ();
+
+      entry->time = start + (gint64) i * (120 * 86400) / FILLERS;
+      entry->message_id = g_strdup_printf ("filler%u@mail.example.net", i);
+      entry->kind = g_strdup (kinds[i % G_N_ELEMENTS (kinds)]);
+      entry->intent = g_strdup ("strong");
+      g_strfreev (entry->programs);
+      entry->programs = g_new0 (char *, 2);
+      entry->programs[0] = g_strdup_printf ("filler%u-ir", i % 997);
+      g_strfreev (entry->recipients);
+      entry->recipients = g_new0 (char *, 2);
+      entry->recipients[0] = g_strdup ("pd@filler.example.org");
+      entry->fingerprint = g_bytes_ref (fingerprint);
+      entry->confirm_key = g_strdup_printf ("filler%u", i);
+      entry->status = MG_STATUS_SENT;
+      if (!mg_ledger_insert (ledger, entry, &error))
+        fail_msg ("%s", error->message);
+    }
+  if (!mg_ledger_commit (ledger, &error))
+    fail_msg ("%s", error->message);
+}
+
+/* Copies the files of directory @from (a ledger and its log) into @to. */
+static void
+copy_dir (const char *from, const char *to)
+{
+  GDir *dir = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  assert_non_null (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *src = g_build_filename (from, name, NULL);
+      g_autofree char *dst = g_build_filename (to, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (src, &data, &len, NULL)
+          || !g_file_set_contents_full (dst, data, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, NULL))
+        fail_msg ("cannot copy %s", src);
+    }
+  g_dir_close (dir);
+}
+
+static void
+remove_dir (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_unlink (child);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+/* One row three ways: against the whole history in memory (as the rows
+ * were written), against what mg_ledger_select() reads from a ledger
+ * that also holds the fillers, and against what mg_history_select()
+ * finds in an in-memory history of the same.  Returns the failures. */
+static guint
+check_row_selection (const history_row_t *row, guint r, const char *template_dir, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
+  g_autoptr (GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_entry_free);
+  g_autoptr (mg_ledger_t) ledger = NULL;
+  g_autoptr (mg_history_query_t) query = query_for (&row->now, 99);
+  g_autoptr (GPtrArray) everything = NULL, selected = NULL, in_memory = NULL;
+  g_autoptr (mg_history_t) memory = mg_history_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (mg_judgement_t) whole = NULL, from_ledger = NULL, from_memory = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  guint i, failures = 0;
+
+  copy_dir (template_dir, dir);
+  ledger = open_ledger (path);
+  for (i = 0; row->earlier[i].at != NULL; i++)
+    {
+      mg_entry_t *entry = NULL;
+      g_autoptr (mg_judgement_t) earlier = judge (&row->earlier[i], i, history, &entry);
+      if (!mg_ledger_insert (ledger, entry, &error))
+        fail_msg ("%s", error->message);
+      g_ptr_array_add (history, entry);
+    }
+  everything = mg_ledger_entries (ledger, &error);
+  selected = mg_ledger_select (ledger, query, &error);
+  if (everything == NULL || selected == NULL)
+    fail_msg ("%s", error->message);
+  assert_int_equal (everything->len, FILLERS + history->len);
+  while (everything->len > 0)
+    mg_history_add (memory, g_ptr_array_steal_index (everything, 0));
+  in_memory = mg_history_select (memory, query);
+
+  whole = judge (&row->now, 99, history, NULL);
+  from_ledger = judge (&row->now, 99, selected, NULL);
+  from_memory = judge (&row->now, 99, in_memory, NULL);
+  a = all_findings (whole);
+  b = all_findings (from_ledger);
+  c = all_findings (from_memory);
+  if (strcmp (a, b) != 0 || strcmp (a, c) != 0)
+    {
+      print_error ("row %u (%s):\n  whole history [%s]\n  ledger select [%s]\n  memory select [%s]\n",
+                   r, row->name, a, b, c);
+      failures++;
+    }
+  if (selected->len > history->len || in_memory->len > history->len)
+    {
+      print_error ("row %u (%s): %u and %u entries selected of %u relevant at most\n", r, row->name,
+                   selected->len, in_memory->len, history->len);
+      failures++;
+    }
+  mg_ledger_close (g_steal_pointer (&ledger));
+  remove_dir (dir);
+  g_mkdir (dir, 0700);
+  return failures;
+}
+
+static void
+test_selection_same_findings (void **state)
+{
+  g_autofree char *top = g_dir_make_tmp ("mg-test-history-XXXXXX", NULL);
+  g_autofree char *template_dir = g_build_filename (top, "template", NULL);
+  g_autofree char *template = g_build_filename (template_dir, "ledger.db", NULL);
+  g_autofree char *dir = g_build_filename (top, "row", NULL);
+  guint r, failures = 0;
+
+  assert_non_null (top);
+  assert_int_equal (g_mkdir (template_dir, 0700), 0);
+  assert_int_equal (g_mkdir (dir, 0700), 0);
+  {
+    g_autoptr (mg_ledger_t) ledger = open_ledger (template);
+    add_fillers (ledger);
+  }
+  for (r = 0; r < G_N_ELEMENTS (rows); r++)
+    failures += check_row_selection (&rows[r], r, template_dir, dir);
+  remove_dir (dir);
+  remove_dir (template_dir);
+  g_rmdir (top);
+  assert_int_equal (failures, 0);
+}
+
 /* Without a ledger (check --no-ledger) no history rule runs. */
 static void
 test_no_history_no_history_rules (void **state)
@@ -331,6 +552,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_history_rows),
+    cmocka_unit_test (test_selection_same_findings),
     cmocka_unit_test (test_no_history_no_history_rules),
     cmocka_unit_test (test_record_keeps_no_body),
     cmocka_unit_test (test_confirm_key),

@@ -1068,6 +1068,306 @@ test_concurrent_senders (void **state)
     }
 }
 
+
+/* --- reading only what a send needs (mg_ledger_select) --------------------- */
+
+/* The ids of @entries, space-separated, in their order. */
+static char *
+ids_of (GPtrArray *entries)
+{
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < entries->len; i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i > 0 ? " " : "",
+                            ((mg_entry_t *) g_ptr_array_index (entries, i))->id);
+  return g_string_free (out, FALSE);
+}
+
+static GPtrArray *
+select_ok (mg_ledger_t *ledger, const mg_history_query_t *query)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *entries = mg_ledger_select (ledger, query, &error);
+
+  if (entries == NULL)
+    fail_msg ("select: %s", error->message);
+  return entries;
+}
+
+static mg_history_query_t *
+make_query (const char *programs, const char *intent, const char *confirm_key)
+{
+  mg_history_query_t *query = mg_history_query_new ();
+
+  if (programs != NULL)
+    {
+      g_strfreev (query->programs);
+      query->programs = g_strsplit (programs, ",", -1);
+    }
+  query->intent = g_strdup (intent);
+  query->confirm_key = g_strdup (confirm_key);
+  return query;
+}
+
+/* The ids mg_entry_relevant() accepts among every entry of @ledger: the
+ * definition the indexed reads must agree with. */
+static char *
+relevant_ids (mg_ledger_t *ledger, const mg_history_query_t *query)
+{
+  g_autoptr (GPtrArray) all = entries_ok (ledger);
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < all->len; i++)
+    if (mg_entry_relevant (g_ptr_array_index (all, i), query))
+      g_ptr_array_add (kept, g_ptr_array_index (all, i));
+  return ids_of (kept);
+}
+
+/* The same entries in a mg_history_t, added oldest first as the ledger
+ * returns them; its selection as ids. */
+static char *
+history_ids (mg_ledger_t *ledger, const mg_history_query_t *query)
+{
+  g_autoptr (GPtrArray) all = entries_ok (ledger);
+  g_autoptr (mg_history_t) history = mg_history_new ();
+  g_autoptr (GPtrArray) selected = NULL;
+
+  while (all->len > 0)
+    mg_history_add (history, g_ptr_array_steal_index (all, 0));
+  selected = mg_history_select (history, query);
+  return ids_of (selected);
+}
+
+static mg_entry_t *
+make_full_entry (gint64 time, const char *programs, const char *intent, const char *confirm_key,
+                 mg_status_t status)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT "@example.org", time);
+  mg_entry_t *entry = make_entry (time, id, id, programs);
+
+  g_free (entry->intent);
+  entry->intent = g_strdup (intent);
+  entry->confirm_key = g_strdup (confirm_key);
+  entry->status = status;
+  return entry;
+}
+
+/* Every query part, alone and together, on entries of every shape: the
+ * indexed read, the in-memory index and the definition agree, entry for
+ * entry and in order. */
+static void
+test_select_is_relevant (void **state)
+{
+  fixture_t *f = *state;
+  g_autoptr (mg_ledger_t) ledger = open_ok (f->path, TRUE);
+  static const struct {
+    gint64 time;
+    const char *programs;
+    const char *intent;
+    const char *confirm_key;
+    mg_status_t status;
+  } rows[] = {
+    { 500, "harbor-ir", "none", "k1", MG_STATUS_SENT },
+    { 100, "lumen-dr", "first", "k2", MG_STATUS_SENT },
+    { 300, "harbor-ir,lumen-dr", "interest", NULL, MG_STATUS_REFUSED },
+    { 300, NULL, "first", "k1", MG_STATUS_REFUSED },          /* the ambiguous group only */
+    { 200, "cedar-ir", NULL, "k3", MG_STATUS_IMPORTED },
+    { 250, "cedar-ir,cedar-ir", "first", NULL, MG_STATUS_FAILED },
+    { 50, "harbor-irx", "firstx", "k", MG_STATUS_PENDING },     /* near misses only */
+    { 400, "harbor-ir", "first", "k2", MG_STATUS_PENDING },
+  };
+  static const struct {
+    const char *programs, *intent, *confirm_key;
+  } queries[] = {
+    { NULL, NULL, NULL },
+    { "harbor-ir", NULL, NULL },
+    { "lumen-dr", NULL, NULL },
+    { "cedar-ir", NULL, NULL },
+    { "harbor-ir,lumen-dr", NULL, NULL },
+    { "nowhere-ir", NULL, NULL },
+    { NULL, "first", NULL },
+    { NULL, NULL, "k1" },
+    { NULL, NULL, "k" },
+    { "harbor-ir", "first", NULL },
+    { "cedar-ir", "first", "k1" },
+    { "lumen-dr,cedar-ir", "none", "k2" },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr (mg_entry_t) entry = make_full_entry (rows[i].time, rows[i].programs, rows[i].intent,
+                                                      rows[i].confirm_key, rows[i].status);
+      insert_ok (ledger, entry);
+    }
+  for (i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr (mg_history_query_t) query = make_query (queries[i].programs, queries[i].intent,
+                                                         queries[i].confirm_key);
+      g_autoptr (GPtrArray) selected = select_ok (ledger, query);
+      g_autofree char *got = ids_of (selected);
+      g_autofree char *expected = relevant_ids (ledger, query);
+      g_autofree char *in_memory = history_ids (ledger, query);
+
+      if (strcmp (got, expected) != 0 || strcmp (in_memory, expected) != 0)
+        fail_msg ("query %zu: ledger [%s], in memory [%s], expected [%s]", i, got, in_memory,
+                  expected);
+    }
+  {
+    /* spot checks of the definition itself */
+    g_autoptr (mg_history_query_t) query = make_query ("harbor-ir", "first", NULL);
+    g_autoptr (GPtrArray) selected = select_ok (ledger, query);
+    g_autofree char *got = ids_of (selected);
+    assert_string_equal (got, "2 6 3 4 8 1");   /* by time, then id */
+  }
+}
+
+/* A ledger of 20,000 entries to other programs: a send reads only the
+ * few that concern it, however old. */
+static void
+test_select_large_ledger (void **state)
+{
+  fixture_t *f = *state;
+  g_autoptr (mg_ledger_t) ledger = open_ok (f->path, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (mg_entry_t) first_elsewhere = make_full_entry (1000, "lumen-dr", "first", "a", MG_STATUS_SENT);
+  g_autoptr (mg_entry_t) earlier = make_full_entry (1001, "harbor-ir", "none", "b", MG_STATUS_SENT);
+  g_autoptr (mg_entry_t) refused = make_full_entry (900000, "harbor-ir", "none", "c", MG_STATUS_REFUSED);
+  g_autoptr (mg_history_query_t) query = make_query ("harbor-ir", "first", "c");
+  g_autoptr (GPtrArray) selected = NULL;
+  g_autofree char *got = NULL, *expected = NULL;
+  guint i;
+
+  insert_ok (ledger, first_elsewhere);
+  insert_ok (ledger, earlier);
+  assert_true (mg_ledger_begin (ledger, &error));
+  for (i = 0; i < 20000; i++)
+    {
+      g_autofree char *program = g_strdup_printf ("other%u-ir", i % 4999);
+      g_autoptr (mg_entry_t) entry = make_full_entry (2000 + i, program, i % 2 ? "none" : "interest",
+                                                      NULL, MG_STATUS_SENT);
+      insert_ok (ledger, entry);
+    }
+  assert_true (mg_ledger_commit (ledger, &error));
+  insert_ok (ledger, refused);
+
+  selected = select_ok (ledger, query);
+  got = ids_of (selected);
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                              first_elsewhere->id, earlier->id, refused->id);
+  assert_string_equal (got, expected);
+  g_free (expected);
+  expected = relevant_ids (ledger, query);
+  assert_string_equal (got, expected);
+}
+
+/* The version 1 schema as matchguard created it before entry_programs. */
+#define SCHEMA_1 \
+  "PRAGMA application_id = 1296518212;" \
+  "CREATE TABLE entries (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, message_id TEXT," \
+  " digest TEXT, subject TEXT, kind TEXT, intent TEXT, is_reply INTEGER NOT NULL," \
+  " programs TEXT NOT NULL, recipients TEXT NOT NULL, fingerprint BLOB, confirm_key TEXT," \
+  " status TEXT NOT NULL, findings TEXT NOT NULL, overrides TEXT NOT NULL);" \
+  "CREATE INDEX entries_message_id ON entries (message_id);" \
+  "CREATE INDEX entries_digest ON entries (digest);" \
+  "CREATE INDEX entries_time ON entries (time, id);" \
+  "PRAGMA user_version = 1;"
+
+static gint64
+query_int (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    fail_msg ("%s: %s", sql, sqlite3_errmsg (db));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* A ledger of schema version 1 (a real file, written as that version
+ * wrote it): a read-only open reads it unchanged, selection included; the
+ * first writable open migrates it to version 2 and indexes the programs
+ * of the entries already there. */
+static void
+test_migrate_from_version_1 (void **state)
+{
+  fixture_t *f = *state;
+  g_autoptr (mg_history_query_t) harbor = make_query ("harbor-ir", NULL, NULL);
+  g_autoptr (mg_history_query_t) firsts = make_query ("nowhere-ir", "first", NULL);
+  g_autoptr (mg_history_query_t) key = make_query (NULL, NULL, "k9");
+  snapshot_t before;
+
+  g_assert_cmpint (g_mkdir_with_parents (f->dir, 0700), ==, 0);
+  write_bytes (f->path, "", 0);
+  run_sql (f->path,
+           SCHEMA_1
+           "INSERT INTO entries (time, message_id, kind, intent, is_reply, programs, recipients,"
+           " confirm_key, status, findings, overrides) VALUES"
+           " (10, 'a', 'update', 'none', 0, 'harbor-ir', 'x@harbor.example.edu', 'k1', 'sent', '', ''),"
+           " (20, 'b', 'intent', 'first', 0, 'lumen-dr', '', 'k2', 'sent', '', ''),"
+           " (30, 'c', 'update', 'none', 0, 'lumen-dr\nharbor-ir', '', 'k9', 'refused', 'multiple-programs', ''),"
+           " (5, 'd', 'update', 'none', 1, '', '', NULL, 'imported', '', ''),"
+           " (40, 'e', 'update', 'none', 0, 'cedar-ir', '', 'k9', 'failed', '', '');");
+  g_chmod (f->path, 0600);
+
+  /* read-only: version 1 as it is */
+  take_snapshot (f->path, &before);
+  {
+    g_autoptr (mg_ledger_t) reader = open_ok (f->path, FALSE);
+    g_autoptr (GPtrArray) all = entries_ok (reader);
+    g_autoptr (GPtrArray) selected = select_ok (reader, harbor);
+    g_autofree char *got = ids_of (selected);
+
+    assert_int_equal (all->len, 5);
+    assert_string_equal (got, "1 3");
+  }
+  assert_unchanged (f->path, &before);
+  assert_int_equal (query_int (f->path, "PRAGMA user_version"), 1);
+
+  /* writable: migrated, the programs of old entries indexed */
+  {
+    g_autoptr (mg_ledger_t) writer = open_ok (f->path, TRUE);
+    g_autoptr (GPtrArray) by_program = select_ok (writer, harbor);
+    g_autoptr (GPtrArray) by_intent = select_ok (writer, firsts);
+    g_autoptr (GPtrArray) by_key = select_ok (writer, key);
+    g_autofree char *a = ids_of (by_program), *b = ids_of (by_intent), *c = ids_of (by_key);
+
+    assert_string_equal (a, "1 3");
+    assert_string_equal (b, "2");
+    assert_string_equal (c, "3 5");
+  }
+  assert_int_equal (query_int (f->path, "PRAGMA user_version"), 2);
+  assert_int_equal (query_int (f->path, "SELECT count(*) FROM entry_programs"), 5);
+  assert_int_equal (query_int (f->path, "SELECT count(*) FROM entry_programs WHERE entry = 3"), 2);
+  assert_int_equal (query_int (f->path, "SELECT count(*) FROM entry_programs WHERE entry = 4"), 0);
+  assert_int_equal (query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                        "('entries_intent', 'entries_confirm_key', "
+                                        "'entry_programs_entry', 'entries_forget_programs')"), 4);
+  {
+    /* new entries are indexed too; deleting an entry forgets its programs */
+    g_autoptr (mg_ledger_t) writer = open_ok (f->path, TRUE);
+    g_autoptr (mg_entry_t) entry = make_entry (50, "f", "f", "harbor-ir,cedar-ir");
+    g_autoptr (GPtrArray) selected = NULL;
+    g_autofree char *got = NULL;
+
+    insert_ok (writer, entry);
+    selected = select_ok (writer, harbor);
+    got = ids_of (selected);
+    assert_string_equal (got, "1 3 6");
+  }
+  run_sql (f->path, "DELETE FROM entries WHERE id = 3");
+  assert_int_equal (query_int (f->path, "SELECT count(*) FROM entry_programs WHERE entry = 3"), 0);
+  assert_int_equal (count_entries (f->path), 5);
+}
+
 int
 main (void)
 {
@@ -1095,6 +1395,9 @@ main (void)
     T (test_interrupted_write),
     T (test_busy),
     T (test_concurrent_senders),
+    T (test_select_is_relevant),
+    T (test_select_large_ledger),
+    T (test_migrate_from_version_1),
   };
 #undef T
   return cmocka_run_group_tests_name ("ledger", tests, NULL, NULL);
