@@ -75,7 +75,7 @@ gboolean mg_analysis_is_program_mail (const mg_analysis_t *analysis);
 /* Finds the first match of any pattern of @set in @region that is not
  * cancelled by a negation in its clause (when @check_negation).  Fills
  * @span and returns TRUE if one is found. */
-gboolean mg_find_phrase (const mg_region_t *region, GPtrArray *patterns,
+gboolean mg_find_phrase (const mg_region_t *region, mg_phrases_t set,
                          gboolean check_negation, mg_span_t *span);
 
 const char *mg_kind_name (mg_kind_t kind);

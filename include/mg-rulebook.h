@@ -66,7 +66,10 @@ const char *mg_severity_name (mg_severity_t severity);
 gboolean mg_severity_from_name (const char *name, mg_severity_t *severity);
 
 /* A named list of regular expressions over normalised text (mg-text.h).
- * Patterns are PCRE via GRegex, compiled on first use and kept. */
+ * Patterns are PCRE via GRegex.  Each pattern is compiled on first use,
+ * and only when the text could hold a match: beside every pattern stand
+ * words one of which each match contains, and mg_phrase_for() looks for
+ * them first. */
 typedef enum {
   MG_PHRASES_INTENT_FIRST,
   MG_PHRASES_INTENT_STRONG,
@@ -96,8 +99,32 @@ typedef enum {
   MG_PHRASES_COUNT
 } mg_phrases_t;
 
-/* Returns the compiled patterns of @set (transfer none; compiled once). */
-GPtrArray *mg_phrases (mg_phrases_t set);
+/* The number of patterns in @set. */
+guint mg_phrases_count (mg_phrases_t set);
+
+/* Pattern @index of @set, compiled on first use and kept (transfer none). */
+GRegex *mg_phrase_regex (mg_phrases_t set, guint index);
+
+/* FALSE when pattern @index of @set cannot match within bytes [@from, @to)
+ * of @text (a match run with string length @to and start @from): none of
+ * its required words occurs there.  TRUE says only that it may. */
+gboolean mg_phrase_may_match (mg_phrases_t set, guint index, const char *text,
+                              gsize from, gsize to);
+
+/* mg_phrase_regex() when mg_phrase_may_match(), else NULL: what callers
+ * use before they run a pattern over [@from, @to) of @text. */
+GRegex *mg_phrase_for (mg_phrases_t set, guint index, const char *text, gsize from, gsize to);
+
+/* The text of pattern @index of @set, and its required words
+ * (NULL-terminated, or NULL when it always runs); transfer none. */
+const char *mg_phrase_pattern (mg_phrases_t set, guint index);
+const char *const *mg_phrase_words (mg_phrases_t set, guint index);
+
+/* The words one of which every match of @pattern contains, as derived
+ * from its text (NULL-terminated; free with g_strfreev()), or NULL when
+ * nothing is known and the pattern must always run.  The rulebook stores
+ * them beside each pattern; the tests check that they are these. */
+char **mg_phrase_required_words (const char *pattern);
 
 /* Compiles the patterns not compiled yet with the JIT (G_REGEX_OPTIMIZE):
  * about twice the matching speed for several times the compile cost, so

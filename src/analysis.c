@@ -223,14 +223,22 @@ resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
 
 /* --- phrase search ------------------------------------------------------- */
 
+/* Each caller runs pattern @i of a set over [from, to) only when
+ * mg_phrase_for() says it may match there: most patterns cannot match
+ * most texts, and a missing required word is far cheaper to find. */
+
 static gboolean
-any_match (GPtrArray *patterns, const char *text, gssize len)
+any_match (mg_phrases_t set, const char *text, gsize len)
 {
   guint i;
 
-  for (i = 0; i < patterns->len; i++)
-    if (g_regex_match_full (g_ptr_array_index (patterns, i), text, len, 0, 0, NULL, NULL))
-      return TRUE;
+  for (i = 0; i < mg_phrases_count (set); i++)
+    {
+      GRegex *regex = mg_phrase_for (set, i, text, 0, len);
+
+      if (regex != NULL && g_regex_match_full (regex, text, len, 0, 0, NULL, NULL))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -240,7 +248,6 @@ static gsize
 clause_start (const char *norm, gsize pos)
 {
   gsize start = pos;
-  GPtrArray *breaks = mg_phrases (MG_PHRASES_CLAUSE_BREAK);
   g_autoptr (GMatchInfo) info = NULL;
   guint i;
 
@@ -248,10 +255,14 @@ clause_start (const char *norm, gsize pos)
     start--;
   /* "dr. roe" and "no. 1" are not sentence ends, but stopping there only
    * shortens the clause: fewer cues, never more */
-  for (i = 0; i < breaks->len; i++)
+  for (i = 0; i < mg_phrases_count (MG_PHRASES_CLAUSE_BREAK); i++)
     {
+      GRegex *regex = mg_phrase_for (MG_PHRASES_CLAUSE_BREAK, i, norm, start, pos);
+
+      if (regex == NULL)
+        continue;
       g_clear_pointer (&info, g_match_info_free);
-      g_regex_match_full (g_ptr_array_index (breaks, i), norm, pos, start, 0, &info, NULL);
+      g_regex_match_full (regex, norm, pos, start, 0, &info, NULL);
       while (g_match_info_matches (info))
         {
           int s, e;
@@ -269,16 +280,17 @@ clause_start (const char *norm, gsize pos)
 static gboolean
 negation_in (const char *norm, gsize from, gsize to)
 {
-  GPtrArray *cues = mg_phrases (MG_PHRASES_NEGATION);
-  GPtrArray *idioms = mg_phrases (MG_PHRASES_AFFIRMING_IDIOM);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (int) * 2);
   guint i, k;
 
-  for (k = 0; k < idioms->len; k++)
+  for (k = 0; k < mg_phrases_count (MG_PHRASES_AFFIRMING_IDIOM); k++)
     {
+      GRegex *regex = mg_phrase_for (MG_PHRASES_AFFIRMING_IDIOM, k, norm, from, to);
       g_autoptr (GMatchInfo) info = NULL;
 
-      g_regex_match_full (g_ptr_array_index (idioms, k), norm, to, from, 0, &info, NULL);
+      if (regex == NULL)
+        continue;
+      g_regex_match_full (regex, norm, to, from, 0, &info, NULL);
       for (; g_match_info_matches (info); g_match_info_next (info, NULL))
         {
           int span[2];
@@ -286,11 +298,14 @@ negation_in (const char *norm, gsize from, gsize to)
           g_array_append_val (spans, span);
         }
     }
-  for (i = 0; i < cues->len; i++)
+  for (i = 0; i < mg_phrases_count (MG_PHRASES_NEGATION); i++)
     {
+      GRegex *regex = mg_phrase_for (MG_PHRASES_NEGATION, i, norm, from, to);
       g_autoptr (GMatchInfo) info = NULL;
 
-      g_regex_match_full (g_ptr_array_index (cues, i), norm, to, from, 0, &info, NULL);
+      if (regex == NULL)
+        continue;
+      g_regex_match_full (regex, norm, to, from, 0, &info, NULL);
       for (; g_match_info_matches (info); g_match_info_next (info, NULL))
         {
           gboolean idiom = FALSE;
@@ -319,9 +334,9 @@ is_negated (const char *norm, gsize len, gsize start, gsize end, gboolean hypoth
   /* the cue may also stand inside the match: "i do not intend to rank" */
   if (negation_in (norm, from, end))
     return TRUE;
-  if (hypothetical && any_match (mg_phrases (MG_PHRASES_HYPOTHETICAL), norm + from, end - from))
+  if (hypothetical && any_match (MG_PHRASES_HYPOTHETICAL, norm + from, end - from))
     return TRUE;
-  return any_match (mg_phrases (MG_PHRASES_NEGATION_AFTER), norm + end, len - end);
+  return any_match (MG_PHRASES_NEGATION_AFTER, norm + end, len - end);
 }
 
 /* The bounds of the sentence around [start, end). */
@@ -357,18 +372,21 @@ in_question (const char *norm, gsize len, gsize start, gsize end)
 typedef gboolean (*accept_fn) (const mg_region_t *region, gsize start, gsize end, gpointer data);
 
 static gboolean
-find_in (const mg_region_t *region, GPtrArray *patterns, gsize from, gsize to,
+find_in (const mg_region_t *region, mg_phrases_t set, gsize from, gsize to,
          accept_fn accept, gpointer data, mg_span_t *span)
 {
   const char *norm = region->norm->str;
   gboolean found = FALSE;
   guint i;
 
-  for (i = 0; i < patterns->len; i++)
+  for (i = 0; i < mg_phrases_count (set); i++)
     {
+      GRegex *regex = mg_phrase_for (set, i, norm, from, to);
       g_autoptr (GMatchInfo) info = NULL;
 
-      g_regex_match_full (g_ptr_array_index (patterns, i), norm, to, from, 0, &info, NULL);
+      if (regex == NULL)
+        continue;
+      g_regex_match_full (regex, norm, to, from, 0, &info, NULL);
       while (g_match_info_matches (info))
         {
           int s, e;
@@ -397,12 +415,12 @@ accept_unnegated (const mg_region_t *region, gsize start, gsize end, gpointer da
 }
 
 gboolean
-mg_find_phrase (const mg_region_t *region, GPtrArray *patterns,
+mg_find_phrase (const mg_region_t *region, mg_phrases_t set,
                 gboolean check_negation, mg_span_t *span)
 {
   if (region->norm == NULL || region->norm->len == 0)
     return FALSE;
-  return find_in (region, patterns, 0, region->norm->len,
+  return find_in (region, set, 0, region->norm->len,
                   check_negation ? accept_unnegated : NULL, NULL, span);
 }
 
@@ -444,9 +462,9 @@ classify_intent (mg_analysis_t *analysis)
   analysis->intent = MG_INTENT_NONE;
   if (text->norm->len == 0)
     return;
-  mg_find_phrase (text, mg_phrases (MG_PHRASES_CONDITIONAL_TRADE), TRUE, &analysis->trade_span);
+  mg_find_phrase (text, MG_PHRASES_CONDITIONAL_TRADE, TRUE, &analysis->trade_span);
   for (i = 0; i < G_N_ELEMENTS (levels); i++)
-    if (find_in (text, mg_phrases (levels[i].set), 0, text->norm->len,
+    if (find_in (text, levels[i].set, 0, text->norm->len,
                  accept_statement, &analysis->trade_span, &analysis->intent_span))
       {
         analysis->intent = levels[i].level;
@@ -465,13 +483,13 @@ accept_thanks_for_interview (const mg_region_t *region, gsize start, gsize end, 
   if (is_negated (region->norm->str, region->norm->len, start, end, FALSE))
     return FALSE;
   sentence_bounds (region->norm->str, region->norm->len, start, end, &from, &to);
-  return find_in (region, mg_phrases (MG_PHRASES_KIND_INTERVIEW_REF), from, to, NULL, NULL, &ref);
+  return find_in (region, MG_PHRASES_KIND_INTERVIEW_REF, from, to, NULL, NULL, &ref);
 }
 
 static gboolean
 is_thank_you (const mg_analysis_t *analysis)
 {
-  GPtrArray *thanks = mg_phrases (MG_PHRASES_KIND_THANKS);
+  const mg_phrases_t thanks = MG_PHRASES_KIND_THANKS;
   mg_span_t span;
 
   if (analysis->authored.norm->len > 0
@@ -479,7 +497,7 @@ is_thank_you (const mg_analysis_t *analysis)
                   accept_thanks_for_interview, NULL, &span))
     return TRUE;
   return mg_find_phrase (&analysis->subject, thanks, TRUE, &span)
-      && mg_find_phrase (&analysis->authored, mg_phrases (MG_PHRASES_KIND_INTERVIEW_REF), TRUE, &span);
+      && mg_find_phrase (&analysis->authored, MG_PHRASES_KIND_INTERVIEW_REF, TRUE, &span);
 }
 
 static mg_kind_t
@@ -492,17 +510,17 @@ classify_kind (const mg_analysis_t *analysis)
     return MG_KIND_REPLY;
   if (analysis->intent >= MG_INTENT_STRONG)
     return MG_KIND_INTENT;
-  if (mg_find_phrase (text, mg_phrases (MG_PHRASES_KIND_RESCHEDULE), TRUE, &span)
-      || mg_find_phrase (&analysis->subject, mg_phrases (MG_PHRASES_KIND_RESCHEDULE), TRUE, &span))
+  if (mg_find_phrase (text, MG_PHRASES_KIND_RESCHEDULE, TRUE, &span)
+      || mg_find_phrase (&analysis->subject, MG_PHRASES_KIND_RESCHEDULE, TRUE, &span))
     return MG_KIND_RESCHEDULE;
-  if (mg_find_phrase (text, mg_phrases (MG_PHRASES_KIND_SCHEDULING), TRUE, &span))
+  if (mg_find_phrase (text, MG_PHRASES_KIND_SCHEDULING, TRUE, &span))
     return MG_KIND_SCHEDULING;
   if (is_thank_you (analysis))
     return MG_KIND_THANK_YOU;
-  if (mg_find_phrase (text, mg_phrases (MG_PHRASES_KIND_UPDATE), TRUE, &span)
-      || mg_find_phrase (&analysis->subject, mg_phrases (MG_PHRASES_KIND_UPDATE), TRUE, &span))
+  if (mg_find_phrase (text, MG_PHRASES_KIND_UPDATE, TRUE, &span)
+      || mg_find_phrase (&analysis->subject, MG_PHRASES_KIND_UPDATE, TRUE, &span))
     return MG_KIND_UPDATE;
-  if (mg_find_phrase (text, mg_phrases (MG_PHRASES_KIND_INQUIRY), FALSE, &span))
+  if (mg_find_phrase (text, MG_PHRASES_KIND_INQUIRY, FALSE, &span))
     return MG_KIND_INQUIRY;
   if (analysis->intent == MG_INTENT_INTEREST)
     return MG_KIND_INTEREST;

@@ -5,16 +5,19 @@
  * one space between words, '\n' between paragraphs.  So each phrase needs
  * one spelling, and a pattern never spans a paragraph because it uses
  * literal spaces.  Building blocks shared by several patterns are macros
- * below; a pattern set is compiled on first use only, so a message that
- * cannot trigger a rule pays nothing for its patterns.
+ * below.  Beside each pattern stand its required words (WORDS): a pattern
+ * runs, and is compiled, only where one of them occurs, so a message pays
+ * only for the few patterns that could match it.
  *
  * Precision comes first: a false block in someone's mail client is a bug.
  * Patterns therefore name the applicant as the subject ("i ... rank"), the
  * program as the object ("rank me"), and the rules check negation and
  * hypothetical cues in the clause before a match (MG_PHRASES_NEGATION).
  */
+#define _GNU_SOURCE 1   /* memmem */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "mg-rulebook.h"
@@ -195,312 +198,471 @@ mg_severity_from_name (const char *name, mg_severity_t *severity)
 
 /* --- phrase sets ------------------------------------------------------- */
 
-/* A set is a NULL-terminated list of patterns. */
-static const char *const intent_first[] = {
-  I_RANK SLOT FIRST "\\b" NOT_RANK_LIST,
-  I_RANK SLOT "(?:at the (?:very )?top|on top)\\b",
-  "\\b(?:is|are|remains|remain|will be|will remain|has become|have become|becomes|as)"
-    "(?:(?: [\\w'-]+){1,4}?|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
-  "\\bi (?:consider|regard|see) " SLOT "(?:as |to be )?" MY_FIRST,
-  MY_FIRST " (?:is|will be|remains) " YOU "\\b",
+/* One pattern and its required words: at least one of them occurs in
+ * every match, so where none does the pattern is neither run nor even
+ * compiled (most patterns cannot match most messages, and finding that
+ * out with PCRE was most of what phrase matching cost).  The words are
+ * what mg_phrase_required_words() derives from the pattern; the unit
+ * tests check that they stay so and print the line to use when a pattern
+ * changes.  ALWAYS: nothing is required, the pattern always runs. */
+typedef struct {
+  const char *pattern;
+  const char *const *words;   /* NULL-terminated, or NULL (ALWAYS) */
+} mg_phrase_source_t;
+
+#define WORDS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+#define ALWAYS NULL
+
+/* A set is a list of patterns ended by { NULL, NULL }. */
+static const mg_phrase_source_t intent_first[] = {
+  { I_RANK SLOT FIRST "\\b" NOT_RANK_LIST,
+    WORDS ("ranked ", "ranking ", "rank ") },
+  { I_RANK SLOT "(?:at the (?:very )?top|on top)\\b",
+    WORDS ("ranked ", "ranking ", "rank ") },
+  { "\\b(?:is|are|remains|remain|will be|will remain|has become|have become|becomes|as)"
+      "(?:(?: [\\w'-]+){1,4}?|, [^,.;!?\\n]{1,40},)? " MY_FIRST,
+    WORDS (" my ") },
+  { "\\bi (?:consider|regard|see) " SLOT "(?:as |to be )?" MY_FIRST,
+    WORDS ("i consider ", "i regard ", "i see ") },
+  { MY_FIRST " (?:is|will be|remains) " YOU "\\b",
+    WORDS ("my ") },
   /* "my first choice is Pinecrest IR"; not "my #1 is still open" */
-  MY_FIRST " (?:is|will be|remains) (?!not\\b|still\\b|undecided|unclear|uncertain|yet\\b|open\\b|a (?:difficult|hard|tough))[a-z]",
+  { MY_FIRST " (?:is|will be|remains) (?!not\\b|still\\b|undecided|unclear|uncertain|yet\\b|open\\b|a (?:difficult|hard|tough))[a-z]",
+    WORDS ("my ") },
   /* "I will place it at #1", "I am going to put you at the top" */
-  "\\bi " AUX "(?:place|put|list|placing|putting|listing) " SLOT "(?:at|as) (?:#\\s?1|number[ -](?:one|1)|no\\.? ?1|the (?:very )?top)\\b" NOT_RANK_LIST,
-  "[-,(] ?" MY_FIRST " ?[-,)]",
-  "\\b" FIRST "(?: (?:program|programme|choice|one|name|entry|spot|place|position))? (?:on|of|in) my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
-  "\\b(?<!programs |choices |options |ones |few )(?:at|to|on) the (?:very )?top of my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
-  "\\b(?:will (?:certainly |definitely |surely )?be|is|has been|are|being) ranked (?:" FIRST "|at the top)\\b(?! by)",
-  NULL
+  { "\\bi " AUX "(?:place|put|list|placing|putting|listing) " SLOT "(?:at|as) (?:#\\s?1|number[ -](?:one|1)|no\\.? ?1|the (?:very )?top)\\b" NOT_RANK_LIST,
+    WORDS ("place ", "put ", "list ", "placing ", "putting ", "listing ") },
+  { "[-,(] ?" MY_FIRST " ?[-,)]",
+    WORDS ("my ") },
+  { "\\b" FIRST "(?: (?:program|programme|choice|one|name|entry|spot|place|position))? (?:on|of|in) my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
+    WORDS ("list", "rol") },
+  { "\\b(?<!programs |choices |options |ones |few )(?:at|to|on) the (?:very )?top of my (?:rank(?:ing)? |rank order |final |nrmp |certified )?(?:list|rol)\\b",
+    WORDS ("top of my ") },
+  { "\\b(?:will (?:certainly |definitely |surely )?be|is|has been|are|being) ranked (?:" FIRST "|at the top)\\b(?! by)",
+    WORDS (" ranked ") },
+  { NULL, NULL }
 };
 
-static const char *const intent_strong[] = {
-  "\\b(?:among|amongst|one of) my (?:very )?(?:top|first|favorite|favourite|leading|highest|most preferred) "
-    "(?:choices|programs|programmes|options|picks|few|handful|two|three|four|five|[2-5])\\b",
-  "\\bone of my (?:very )?(?:top|first) (?:choices|programs|picks|options)\\b",
-  "\\b(?:among|amongst|one of) the (?:top|first) (?:choices|programs|few|two|three|[2-5]) (?:on|of) my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
-  "\\b(?:programs|choices|options|ones|few) (?:at|near|toward|towards) the (?:very )?top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
-  "\\b(?:near|close to) the top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
-  "\\bin my top (?:few|two|three|four|five|[2-5]|tier)\\b",
-  "\\b(?:top|first) (?:few|two|three|four|five|[2-5]) (?:programs |choices )?(?:on|of) my (?:rank )?list\\b",
-  NULL
+static const mg_phrase_source_t intent_strong[] = {
+  { "\\b(?:among|amongst|one of) my (?:very )?(?:top|first|favorite|favourite|leading|highest|most preferred) "
+      "(?:choices|programs|programmes|options|picks|few|handful|two|three|four|five|[2-5])\\b",
+    WORDS ("among my ", "amongst my ", "one of my ") },
+  { "\\bone of my (?:very )?(?:top|first) (?:choices|programs|picks|options)\\b",
+    WORDS ("one of my very top choices", "one of my very top programs", "one of my very top picks", "one of my very top options", "one of my very first choices", "one of my very first programs", "one of my very first picks", "one of my very first options", "one of my top choices", "one of my top programs", "one of my top picks", "one of my top options", "one of my first choices", "one of my first programs", "one of my first picks", "one of my first options") },
+  { "\\b(?:among|amongst|one of) the (?:top|first) (?:choices|programs|few|two|three|[2-5]) (?:on|of) my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+    WORDS ("among the top ", "among the first ", "amongst the top ", "amongst the first ", "one of the top ", "one of the first ") },
+  { "\\b(?:programs|choices|options|ones|few) (?:at|near|toward|towards) the (?:very )?top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+    WORDS ("top of my ") },
+  { "\\b(?:near|close to) the top of my (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+    WORDS ("near the top of my ", "close to the top of my ") },
+  { "\\bin my top (?:few|two|three|four|five|[2-5]|tier)\\b",
+    WORDS ("in my top ") },
+  { "\\b(?:top|first) (?:few|two|three|four|five|[2-5]) (?:programs |choices )?(?:on|of) my (?:rank )?list\\b",
+    WORDS ("list") },
+  { NULL, NULL }
 };
 
-static const char *const intent_interest[] = {
-  I_RANK SLOT "(?:very |extremely |quite |really )?high(?:ly)?\\b",
-  "\\b(?:rank|ranking) " YOU " (?:very |extremely )?high(?:ly)?\\b",
-  "\\bhigh on my (?:rank(?:ing)? |rank order )?list\\b",
-  "\\b(?:will|would|is going to) (?:certainly |definitely |surely |still )?be ranked (?:very |extremely |quite |really )?high(?:ly)?\\b",
-  "\\b(?:very|highly|extremely|deeply|genuinely|sincerely|truly|really|particularly|still|remain|remains) interested in\\b",
-  "\\b(?:am|are) interested in (?:your|the|training|joining|matching|being|you|this)\\b",
-  "\\b(?:strong|strongest|keen|continued|sincere|genuine|great|deep) interest in\\b",
-  "\\b(?:would|will) be (?:thrilled|honored|honoured|delighted|excited|very happy|happy|proud|grateful) to "
-    "(?:train|match|join|be part|become a resident|continue my training)\\b",
-  "\\bsee myself training (?:here|at|with|in)\\b",
-  NULL
+static const mg_phrase_source_t intent_interest[] = {
+  { I_RANK SLOT "(?:very |extremely |quite |really )?high(?:ly)?\\b",
+    WORDS ("high") },
+  { "\\b(?:rank|ranking) " YOU " (?:very |extremely )?high(?:ly)?\\b",
+    WORDS ("high") },
+  { "\\bhigh on my (?:rank(?:ing)? |rank order )?list\\b",
+    WORDS ("high on my ranking list", "high on my rank list", "high on my rank order list", "high on my list") },
+  { "\\b(?:will|would|is going to) (?:certainly |definitely |surely |still )?be ranked (?:very |extremely |quite |really )?high(?:ly)?\\b",
+    WORDS ("be ranked ") },
+  { "\\b(?:very|highly|extremely|deeply|genuinely|sincerely|truly|really|particularly|still|remain|remains) interested in\\b",
+    WORDS (" interested in") },
+  { "\\b(?:am|are) interested in (?:your|the|training|joining|matching|being|you|this)\\b",
+    WORDS (" interested in ") },
+  { "\\b(?:strong|strongest|keen|continued|sincere|genuine|great|deep) interest in\\b",
+    WORDS (" interest in") },
+  { "\\b(?:would|will) be (?:thrilled|honored|honoured|delighted|excited|very happy|happy|proud|grateful) to "
+      "(?:train|match|join|be part|become a resident|continue my training)\\b",
+    WORDS ("thrilled to ", "honored to ", "honoured to ", "delighted to ", "excited to ", "happy to ", "proud to ", "grateful to ") },
+  { "\\bsee myself training (?:here|at|with|in)\\b",
+    WORDS ("see myself training ") },
+  { NULL, NULL }
 };
 
 /* Cues that, before a match in the same clause, make it not a statement. */
-static const char *const negation[] = {
-  "\\b(?:not|never|no longer|yet to|undecided|unsure|uncertain|cannot|can not|nor|neither"
-    "|still deciding|still considering|instead of)\\b",
-  NULL
+static const mg_phrase_source_t negation[] = {
+  { "\\b(?:not|never|no longer|yet to|undecided|unsure|uncertain|cannot|can not|nor|neither"
+      "|still deciding|still considering|instead of)\\b",
+    WORDS ("not", "never", "no longer", "yet to", "undecided", "unsure", "uncertain", "nor", "neither", "still deciding", "still considering", "instead of") },
+  { NULL, NULL }
 };
 
 /* Idioms that hold a negation word but affirm: "I cannot wait to tell you",
  * "I could not be more certain", "not only". */
-static const char *const affirming_idiom[] = {
-  "\\b(?:cannot|can not|could not|couldn't) (?:wait|be (?:more|happier|prouder)|stress enough|emphasize enough"
-    "|overstate|imagine a better|think of a better|ask for (?:a )?(?:better|more))\\b",
-  "\\bnot only\\b",
-  "\\bnever (?:been more|felt more|more)\\b",
-  "\\bno (?:doubt|question)\\b",
-  NULL
+static const mg_phrase_source_t affirming_idiom[] = {
+  { "\\b(?:cannot|can not|could not|couldn't) (?:wait|be (?:more|happier|prouder)|stress enough|emphasize enough"
+      "|overstate|imagine a better|think of a better|ask for (?:a )?(?:better|more))\\b",
+    WORDS ("wait", "be more", "be happier", "be prouder", "stress enough", "emphasize enough", "overstate", "imagine a better", "think of a better", "ask for a better", "ask for a more", "ask for better", "ask for more") },
+  { "\\bnot only\\b",
+    WORDS ("not only") },
+  { "\\bnever (?:been more|felt more|more)\\b",
+    WORDS ("never been more", "never felt more", "never more") },
+  { "\\bno (?:doubt|question)\\b",
+    WORDS ("no doubt", "no question") },
+  { NULL, NULL }
 };
 
 /* Cues that make a statement hypothetical: they cancel an intent level
  * (a question or a condition states nothing), but not a request, which
  * is often phrased as one ("would it be possible to reschedule"). */
-static const char *const hypothetical[] = {
-  "\\b(?:whether|if|unless|hypothetically|wonder|wondering|should i|do you think|would it|is it ok"
-    "|is it appropriate|in case|even though|decide|deciding|choose|choosing|determine|determining"
-    "|figure out|figuring out)\\b",
-  NULL
+static const mg_phrase_source_t hypothetical[] = {
+  { "\\b(?:whether|if|unless|hypothetically|wonder|wondering|should i|do you think|would it|is it ok"
+      "|is it appropriate|in case|even though|decide|deciding|choose|choosing|determine|determining"
+      "|figure out|figuring out)\\b",
+    WORDS ("whether", "if", "unless", "hypothetically", "wonder", "should i", "do you think", "would it", "is it ok", "is it appropriate", "in case", "even though", "decide", "deciding", "choose", "choosing", "determine", "determining", "figure out", "figuring out") },
+  { NULL, NULL }
 };
 
 /* Cues right after a match that take it back ("my #1 is still open"). */
-static const char *const negation_after[] = {
-  "^ (?:is|remains|will be|has) (?:not|still|undecided|unclear|uncertain|yet|open)\\b",
-  NULL
+static const mg_phrase_source_t negation_after[] = {
+  { "^ (?:is|remains|will be|has) (?:not|still|undecided|unclear|uncertain|yet|open)\\b",
+    WORDS ("not", "still", "undecided", "unclear", "uncertain", "yet", "open") },
+  { NULL, NULL }
 };
 
 /* Words that start a new clause inside a sentence: a negation before them
  * does not reach past them ("I have not decided everything, but you are
  * my #1"). */
-static const char *const clause_break[] = {
-  "(?:,|\\b) ?(?:but|however|although|though|whereas|and)\\b|, | - ",
-  NULL
+static const mg_phrase_source_t clause_break[] = {
+  { "(?:,|\\b) ?(?:but|however|although|though|whereas|and)\\b|, | - ",
+    WORDS ("but", "however", "though", "whereas", "and", ", ", " - ") },
+  { NULL, NULL }
 };
 
 /* A trade of rank positions: intent that is conditional on the program. */
-static const char *const conditional_trade[] = {
-  "\\bif\\b[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises"
-    "|commit|commits|assure|assures) me\\b[^.?!\\n]{0,80}?\\bi " AUX "rank\\b",
-  I_RANK "[^.?!\\n]{0,60}?\\b(?:if|as long as|provided that|in exchange for|in return for|on the condition that)\\b"
-    "[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises) me\\b",
-  "\\b(?:in exchange|in return) (?:for|of)\\b[^.?!\\n]{0,60}\\b(?:rank|ranking)\\b",
-  NULL
+static const mg_phrase_source_t conditional_trade[] = {
+  { "\\bif\\b[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises"
+      "|commit|commits|assure|assures) me\\b[^.?!\\n]{0,80}?\\bi " AUX "rank\\b",
+    WORDS ("rank") },
+  { I_RANK "[^.?!\\n]{0,60}?\\b(?:if|as long as|provided that|in exchange for|in return for|on the condition that)\\b"
+      "[^.?!\\n]{0,50}\\b(?:rank|ranks|match|matches|offer|offers|guarantee|guarantees|promise|promises) me\\b",
+    WORDS ("ranked ", "ranking ", "rank ") },
+  { "\\b(?:in exchange|in return) (?:for|of)\\b[^.?!\\n]{0,60}\\b(?:rank|ranking)\\b",
+    WORDS ("in exchange ", "in return ") },
+  { NULL, NULL }
 };
 
-static const char *const kind_reschedule[] = {
-  "\\b(?:possible|could|can|may|would like|need|must|have to|request|requesting|ask|asking|hoping|hope|wonder|wondering|able)"
-    "\\b[^.?!\\n]{0,60}\\b(?:re-?schedul\\w*|move|change|postpone|push back|switch|swap)\\b[^.?!\\n]{0,30}\\binterview",
-  "\\binterview\\b[^.?!\\n]{0,40}\\b(?:could|can|might|may) be (?:re-?scheduled|moved|changed|postponed)\\b",
-  "\\brequest(?:ing)? to re-?schedule\\b",
-  "\\b(?:could|can|might|may) my interview (?:date )?(?:be )?(?:re-?scheduled|moved|changed|postponed|pushed back)\\b",
-  NULL
+static const mg_phrase_source_t kind_reschedule[] = {
+  { "\\b(?:possible|could|can|may|would like|need|must|have to|request|requesting|ask|asking|hoping|hope|wonder|wondering|able)"
+      "\\b[^.?!\\n]{0,60}\\b(?:re-?schedul\\w*|move|change|postpone|push back|switch|swap)\\b[^.?!\\n]{0,30}\\binterview",
+    WORDS ("interview") },
+  { "\\binterview\\b[^.?!\\n]{0,40}\\b(?:could|can|might|may) be (?:re-?scheduled|moved|changed|postponed)\\b",
+    WORDS ("interview") },
+  { "\\brequest(?:ing)? to re-?schedule\\b",
+    WORDS ("schedule") },
+  { "\\b(?:could|can|might|may) my interview (?:date )?(?:be )?(?:re-?scheduled|moved|changed|postponed|pushed back)\\b",
+    WORDS (" my interview ") },
+  { NULL, NULL }
 };
 
-static const char *const kind_scheduling[] = {
-  "\\bi (?:am |would like to |want to |wish to |hereby )?(?:happy |pleased |glad |writing )?(?:to )?"
-    "(?:confirm|accept)\\b[^.?!\\n]{0,30}\\b(?:interview|invitation|attendance|availability|slot|participation)\\b",
-  "\\b(?:confirming|accepting) (?:my|the|your) (?:interview|invitation|attendance|slot)\\b",
-  "\\b(?:decline|withdraw|cancel)\\w*\\b[^.?!\\n]{0,30}\\b(?:interview|invitation)\\b",
-  "\\bi (?:have )?(?:selected|booked|chosen|signed up for|scheduled) (?:an? |the |my )?(?:interview )?(?:date|slot|time)\\b",
-  NULL
+static const mg_phrase_source_t kind_scheduling[] = {
+  { "\\bi (?:am |would like to |want to |wish to |hereby )?(?:happy |pleased |glad |writing )?(?:to )?"
+      "(?:confirm|accept)\\b[^.?!\\n]{0,30}\\b(?:interview|invitation|attendance|availability|slot|participation)\\b",
+    WORDS ("confirm", "accept") },
+  { "\\b(?:confirming|accepting) (?:my|the|your) (?:interview|invitation|attendance|slot)\\b",
+    WORDS ("confirming ", "accepting ") },
+  { "\\b(?:decline|withdraw|cancel)\\w*\\b[^.?!\\n]{0,30}\\b(?:interview|invitation)\\b",
+    WORDS ("interview", "invitation") },
+  { "\\bi (?:have )?(?:selected|booked|chosen|signed up for|scheduled) (?:an? |the |my )?(?:interview )?(?:date|slot|time)\\b",
+    WORDS ("selected", "booked", "chosen", "signed up for", "scheduled") },
+  { NULL, NULL }
 };
 
-static const char *const kind_thanks[] = {
-  "\\b(?:thank you|thanks|thank-you|grateful|gratitude|appreciate|appreciated)\\b",
-  NULL
+static const mg_phrase_source_t kind_thanks[] = {
+  { "\\b(?:thank you|thanks|thank-you|grateful|gratitude|appreciate|appreciated)\\b",
+    WORDS ("thank you", "thanks", "thank-you", "grateful", "gratitude", "appreciate") },
+  { NULL, NULL }
 };
 
 /* A reference to the interview that already took place (for thank-you). */
-static const char *const kind_interview_ref[] = {
-  "\\b" INTERVIEW_PAST "\\b",
-  "\\binterview(?:ing)? (?:me|with (?:you|your|the program|the team)|at (?:your|the))\\b",
-  "\\b(?:speak|speaking|spoke|talk|talking|talked|meet|meeting|met|chat|chatting) with me\\b",
-  "\\b(?:to|for) (?:speak|talk|meet) with me\\b",
-  "\\b(?:our|the) (?:conversation|discussion|chat|meeting|talk)\\b",
-  "\\b(?:hosting|having) me\\b",
-  "\\b(?:opportunity|chance) to interview\\b",
-  "\\binterview day\\b",
+static const mg_phrase_source_t kind_interview_ref[] = {
+  { "\\b" INTERVIEW_PAST "\\b",
+    WORDS ("interview") },
+  { "\\binterview(?:ing)? (?:me|with (?:you|your|the program|the team)|at (?:your|the))\\b",
+    WORDS ("interview") },
+  { "\\b(?:speak|speaking|spoke|talk|talking|talked|meet|meeting|met|chat|chatting) with me\\b",
+    WORDS ("speak with me", "speaking with me", "spoke with me", "talk with me", "talking with me", "talked with me", "meet with me", "meeting with me", "met with me", "chat with me", "chatting with me") },
+  { "\\b(?:to|for) (?:speak|talk|meet) with me\\b",
+    WORDS ("speak", "talk", "meet") },
+  { "\\b(?:our|the) (?:conversation|discussion|chat|meeting|talk)\\b",
+    WORDS ("conversation", "discussion", "chat", "meeting", "talk") },
+  { "\\b(?:hosting|having) me\\b",
+    WORDS ("hosting me", "having me") },
+  { "\\b(?:opportunity|chance) to interview\\b",
+    WORDS (" to interview") },
+  { "\\binterview day\\b",
+    WORDS ("interview day") },
   /* "during my Pinecrest IR interview", "at my interview yesterday" */
-  "\\b(?:during|at|after|from|in) my (?:[\\w'-]+ ){0,4}?interview\\b(?! (?:invitation|invite|offer|date|slot|request))",
-  "\\binterview (?:yesterday|today|this (?:morning|afternoon|week)|last (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\\b",
-  "\\b(?:second look|open house)\\b",
-  NULL
+  { "\\b(?:during|at|after|from|in) my (?:[\\w'-]+ ){0,4}?interview\\b(?! (?:invitation|invite|offer|date|slot|request))",
+    WORDS ("interview") },
+  { "\\binterview (?:yesterday|today|this (?:morning|afternoon|week)|last (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\\b",
+    WORDS ("interview ") },
+  { "\\b(?:second look|open house)\\b",
+    WORDS ("second look", "open house") },
+  { NULL, NULL }
 };
 
-static const char *const kind_update[] = {
-  "\\b(?:has|have) (?:just |recently |now |also |finally )?been (?:accepted|published|selected|awarded|elected|invited|chosen|released|certified|approved)\\b",
-  "\\b(?:was|were) (?:just |recently )?(?:accepted|published|selected|awarded|elected|released|approved)\\b",
-  "\\bi (?:have |had )?(?:just |recently |now |also |successfully |finally )?"
-    "(?:passed|completed|finished|published|presented|won|secured|been awarded|been elected|been selected|been accepted|been certified|become certified)\\b",
-  "\\bi (?:have |had )?(?:just |recently |now |also |finally )?(?:received|obtained|earned|got)\\b[^.?!\\n]{0,20}"
-    "\\b(?:ecfmg|certification|certificate|visa|green card|license|licence|award|grant|degree|score|result|results|acceptance)\\b",
-  "\\b(?:step (?:1|2|3|one|two|three)|usmle|comlex|ck|cs)\\b[^.?!\\n]{0,30}\\b(?:score|scores|result|results)\\b",
-  "\\bscore (?:of|was|is) \\d",
-  "\\b(?:share|sharing|inform you|let you know|update you|report)\\b[^.?!\\n]{0,40}\\b(?:update|news|accepted|published|score|passed"
-    "|completed|certification|certified|publication|abstract|manuscript|observership|rotation|award|elected)\\b",
-  "\\b(?:an update|updates|update) (?:to|on|regarding|about) my application\\b",
-  "\\bapplication update\\b",
-  "\\bupdate you (?:on|about|regarding)\\b",
-  "\\b(?:certificate|certification|visa|license|licence|score|scores|result|results)\\b[^.?!\\n]{0,20}"
-    "\\b(?:was|were|has been|have been|is now) (?:issued|granted|approved|released|posted|received|available)\\b",
-  "\\bissued my (?:certificate|certification|visa|license|licence)\\b",
-  "\\b(?:am|are) now (?:eligible|certified|licensed|board-eligible)\\b",
-  "\\b(?:co-?authored|authored|published|presented)\\b[^.?!\\n]{0,30}"
-    "\\b(?:papers?|articles?|abstracts?|posters?|manuscripts?|case reports?|studies|study|chapters?)\\b",
-  "\\b(?:papers?|articles?|abstracts?|manuscripts?|case reports?|posters?) (?:was |were |have been |has been |had been )?"
-    "(?:accepted|published)\\b",
-  "\\b(?:had|have) (?:two|three|four|five|\\d|several|my|a|an|one) (?:new )?(?:papers?|articles?|abstracts?|manuscripts?) accepted\\b",
-  "\\bupdated (?:publication list|list of publications)\\b",
-  "\\bupdated (?:cv|curriculum vitae|resume|personal statement|eras)\\b",
-  "\\bnow (?:available|visible|uploaded|reflected) in (?:my )?eras\\b",
-  NULL
+static const mg_phrase_source_t kind_update[] = {
+  { "\\b(?:has|have) (?:just |recently |now |also |finally )?been (?:accepted|published|selected|awarded|elected|invited|chosen|released|certified|approved)\\b",
+    WORDS ("accepted", "published", "awarded", "elected", "invited", "chosen", "released", "certified", "approved") },
+  { "\\b(?:was|were) (?:just |recently )?(?:accepted|published|selected|awarded|elected|released|approved)\\b",
+    WORDS ("accepted", "published", "awarded", "elected", "released", "approved") },
+  { "\\bi (?:have |had )?(?:just |recently |now |also |successfully |finally )?"
+      "(?:passed|completed|finished|published|presented|won|secured|been awarded|been elected|been selected|been accepted|been certified|become certified)\\b",
+    WORDS ("passed", "completed", "finished", "published", "presented", "won", "secured", "been awarded", "been elected", "been selected", "been accepted", "been certified", "become certified") },
+  { "\\bi (?:have |had )?(?:just |recently |now |also |finally )?(?:received|obtained|earned|got)\\b[^.?!\\n]{0,20}"
+      "\\b(?:ecfmg|certification|certificate|visa|green card|license|licence|award|grant|degree|score|result|results|acceptance)\\b",
+    WORDS ("ecfmg", "certification", "certificate", "visa", "green card", "license", "licence", "award", "grant", "degree", "score", "result", "acceptance") },
+  { "\\b(?:step (?:1|2|3|one|two|three)|usmle|comlex|ck|cs)\\b[^.?!\\n]{0,30}\\b(?:score|scores|result|results)\\b",
+    WORDS ("score", "result") },
+  { "\\bscore (?:of|was|is) \\d",
+    WORDS ("score ") },
+  { "\\b(?:share|sharing|inform you|let you know|update you|report)\\b[^.?!\\n]{0,40}\\b(?:update|news|accepted|published|score|passed"
+      "|completed|certification|certified|publication|abstract|manuscript|observership|rotation|award|elected)\\b",
+    WORDS ("share", "sharing", "inform you", "let you know", "update you", "report") },
+  { "\\b(?:an update|updates|update) (?:to|on|regarding|about) my application\\b",
+    WORDS (" my application") },
+  { "\\bapplication update\\b",
+    WORDS ("application update") },
+  { "\\bupdate you (?:on|about|regarding)\\b",
+    WORDS ("update you ") },
+  { "\\b(?:certificate|certification|visa|license|licence|score|scores|result|results)\\b[^.?!\\n]{0,20}"
+      "\\b(?:was|were|has been|have been|is now) (?:issued|granted|approved|released|posted|received|available)\\b",
+    WORDS ("issued", "granted", "approved", "released", "posted", "received", "available") },
+  { "\\bissued my (?:certificate|certification|visa|license|licence)\\b",
+    WORDS ("issued my certificate", "issued my certification", "issued my visa", "issued my license", "issued my licence") },
+  { "\\b(?:am|are) now (?:eligible|certified|licensed|board-eligible)\\b",
+    WORDS ("eligible", "certified", "licensed") },
+  { "\\b(?:co-?authored|authored|published|presented)\\b[^.?!\\n]{0,30}"
+      "\\b(?:papers?|articles?|abstracts?|posters?|manuscripts?|case reports?|studies|study|chapters?)\\b",
+    WORDS ("authored", "published", "presented") },
+  { "\\b(?:papers?|articles?|abstracts?|manuscripts?|case reports?|posters?) (?:was |were |have been |has been |had been )?"
+      "(?:accepted|published)\\b",
+    WORDS ("accepted", "published") },
+  { "\\b(?:had|have) (?:two|three|four|five|\\d|several|my|a|an|one) (?:new )?(?:papers?|articles?|abstracts?|manuscripts?) accepted\\b",
+    WORDS (" accepted") },
+  { "\\bupdated (?:publication list|list of publications)\\b",
+    WORDS ("updated ") },
+  { "\\bupdated (?:cv|curriculum vitae|resume|personal statement|eras)\\b",
+    WORDS ("updated ") },
+  { "\\bnow (?:available|visible|uploaded|reflected) in (?:my )?eras\\b",
+    WORDS ("now available in ", "now visible in ", "now uploaded in ", "now reflected in ") },
+  { NULL, NULL }
 };
 
-static const char *const kind_inquiry[] = {
-  "\\?",
-  "\\bi (?:wanted|would like|am writing|write|wish) to (?:ask|inquire|enquire|know)\\b",
-  "\\bi (?:was|am) wondering\\b",
-  "\\bcould you (?:please |kindly )?(?:tell|let me know|confirm|clarify|advise|share|explain)\\b",
-  "\\bdo you (?:know|sponsor|accept|offer|consider|have)\\b",
-  "\\bdoes (?:your|the) (?:program|department|institution)\\b",
-  NULL
+static const mg_phrase_source_t kind_inquiry[] = {
+  { "\\?",
+    WORDS ("?") },
+  { "\\bi (?:wanted|would like|am writing|write|wish) to (?:ask|inquire|enquire|know)\\b",
+    WORDS ("i wanted to ", "i would like to ", "i am writing to ", "i write to ", "i wish to ") },
+  { "\\bi (?:was|am) wondering\\b",
+    WORDS (" wondering") },
+  { "\\bcould you (?:please |kindly )?(?:tell|let me know|confirm|clarify|advise|share|explain)\\b",
+    WORDS ("tell", "let me know", "confirm", "clarify", "advise", "share", "explain") },
+  { "\\bdo you (?:know|sponsor|accept|offer|consider|have)\\b",
+    WORDS ("do you ") },
+  { "\\bdoes (?:your|the) (?:program|department|institution)\\b",
+    WORDS ("program", "department", "institution") },
+  { NULL, NULL }
 };
 
-static const char *const rank_inquiry[] = {
-  "\\b(?:where|how high(?:ly)?|whether)\\b[^.?!\\n]{0,40}\\b(?:you|your program|the program|the committee|your committee"
-    "|the selection committee|your team)\\b[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking) me\\b",
-  "\\b(?:tell me|let me know|inform me|share with me|ask you|asking you|know)\\b[^.?!\\n]{0,10}\\b(?:if|whether|where|how high(?:ly)?)\\b"
-    "[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking) me\\b",
-  "\\b(?:will|would|do|are|could|can|might) you (?:[\\w'-]+ ){0,3}?(?:rank|ranking) me\\b",
-  "\\b(?:place|placed|placing|put|putting) me (?:on|at|in) (?:your|the program's|the) (?:rank(?: order)? list|rol)\\b",
-  "\\b(?:where|how high(?:ly)?|whether|if)\\b[^.?!\\n]{0,20}\\bi (?:will|would|am going to|might|could|may|am likely to) be ranked\\b",
-  "\\b(?:will|would|am|could|might) i be ranked\\b",
-  "\\bam i (?:going to be |likely to be )?(?:ranked|on your (?:rank(?: order)? )?list)\\b",
-  "\\bwhere (?:do|would|will|might|could) i (?:stand|fall|fit|rank|land|be)\\b[^.?!\\n]{0,30}\\b(?:rank|list|rol)\\b",
+static const mg_phrase_source_t rank_inquiry[] = {
+  { "\\b(?:where|how high(?:ly)?|whether)\\b[^.?!\\n]{0,40}\\b(?:you|your program|the program|the committee|your committee"
+      "|the selection committee|your team)\\b[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking) me\\b",
+    WORDS ("where", "how high", "whether") },
+  { "\\b(?:tell me|let me know|inform me|share with me|ask you|asking you|know)\\b[^.?!\\n]{0,10}\\b(?:if|whether|where|how high(?:ly)?)\\b"
+      "[^.?!\\n]{0,40}\\b(?:rank|ranked|ranking) me\\b",
+    WORDS ("rank me", "ranked me", "ranking me") },
+  { "\\b(?:will|would|do|are|could|can|might) you (?:[\\w'-]+ ){0,3}?(?:rank|ranking) me\\b",
+    WORDS ("rank me", "ranking me") },
+  { "\\b(?:place|placed|placing|put|putting) me (?:on|at|in) (?:your|the program's|the) (?:rank(?: order)? list|rol)\\b",
+    WORDS ("rank order list", "rank list", "rol") },
+  { "\\b(?:where|how high(?:ly)?|whether|if)\\b[^.?!\\n]{0,20}\\bi (?:will|would|am going to|might|could|may|am likely to) be ranked\\b",
+    WORDS (" be ranked") },
+  { "\\b(?:will|would|am|could|might) i be ranked\\b",
+    WORDS (" i be ranked") },
+  { "\\bam i (?:going to be |likely to be )?(?:ranked|on your (?:rank(?: order)? )?list)\\b",
+    WORDS ("ranked", "list") },
+  { "\\bwhere (?:do|would|will|might|could) i (?:stand|fall|fit|rank|land|be)\\b[^.?!\\n]{0,30}\\b(?:rank|list|rol)\\b",
+    WORDS ("where ") },
   /* "could you share where I might fall on your list" */
-  "\\bwhere i (?:[a-z']+ ){0,2}?(?:stand|fall|fit|land|be|rank|place|am)\\b[^.?!\\n]{0,30}\\b(?:your|the program's) (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
-  "\\b(?:whether|if) (?:my name|i|my application) (?:will|would|is going to|might|is|am) (?:be |appear |feature )?(?:in|on) (?:your|the program's) (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
-  "\\b(?:am i|is my name|will i be|will my name be) (?:on|in) your (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
-  "\\bmy (?:position|place|spot|standing|rank|ranking) on (?:your|the program's|the programs|the) (?:rank(?:ing)?|list|rol|rank order list)\\b",
-  "\\bhow (?:highly|high|likely)\\b[^.?!\\n]{0,40}\\b(?:i will be|i would be|i am|i'll be) (?:ranked|placed)\\b",
-  NULL
+  { "\\bwhere i (?:[a-z']+ ){0,2}?(?:stand|fall|fit|land|be|rank|place|am)\\b[^.?!\\n]{0,30}\\b(?:your|the program's) (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+    WORDS ("where i ") },
+  { "\\b(?:whether|if) (?:my name|i|my application) (?:will|would|is going to|might|is|am) (?:be |appear |feature )?(?:in|on) (?:your|the program's) (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+    WORDS ("list", "rol") },
+  { "\\b(?:am i|is my name|will i be|will my name be) (?:on|in) your (?:rank(?:ing)? |rank order |final )?(?:list|rol)\\b",
+    WORDS ("list", "rol") },
+  { "\\bmy (?:position|place|spot|standing|rank|ranking) on (?:your|the program's|the programs|the) (?:rank(?:ing)?|list|rol|rank order list)\\b",
+    WORDS ("my position on ", "my place on ", "my spot on ", "my standing on ", "my rank on ", "my ranking on ") },
+  { "\\bhow (?:highly|high|likely)\\b[^.?!\\n]{0,40}\\b(?:i will be|i would be|i am|i'll be) (?:ranked|placed)\\b",
+    WORDS ("how high", "how likely") },
+  { NULL, NULL }
 };
 
-static const char *const commitment[] = {
-  "\\bi (?:hereby |will |would |can |am ready to |am willing to |promise to |want to |would like to )?commit "
-    "(?:myself )?to (?:sign|signing|accept|accepting|join|joining|come|coming|attend|attending|your program|you|the position|a position|an offer|your offer)\\b",
-  "\\b(?:accept|accepting|sign|signing|take|taking)\\b[^.?!\\n]{0,30}\\b(?:pre-?match|early|outside(?: of)? the match) "
-    "(?:offer|position|contract|commitment|agreement)\\b",
-  "\\b(?:sign|signing)\\b[^.?!\\n]{0,40}\\b(?:contract|agreement)\\b[^.?!\\n]{0,40}\\b(?:before|prior to|outside(?: of)?) (?:the )?match(?: day)?\\b",
-  "\\bi (?:will|would|can|could) (?:gladly |happily |immediately |readily )?accept (?:an?|your|the) (?:offer|position)\\b"
-    "[^.?!\\n]{0,40}\\b(?:before|outside(?: of)?|prior to) (?:the )?match\\b",
-  "\\bi " AUX "withdraw(?:ing)? (?:my application )?from the match\\b",
-  "\\b(?:pre-?match (?:offer|position|contract|agreement)|early (?:offer|commitment|contract)"
-    "|outside(?: of)? the match|before (?:the )?match(?: day)?)\\b[^.?!\\n]{0,60}\\bi (?:would|will|can|am ready to|am willing to|am happy to) "
-    "(?:gladly |happily |immediately |readily |certainly )?(?:accept|sign|commit|take it)\\b",
-  "\\bi (?:will|would|can|am ready to|am willing to|promise to) (?:[\\w'-]+ ){0,3}?(?:sign|accept|commit)\\b"
-    "[^.?!\\n]{0,40}\\b(?:before|prior to|outside(?: of)?) (?:the )?match(?: day)?\\b",
-  "\\bi (?:will|would|can) (?:promise|guarantee) (?:you )?(?:that )?(?:i will )?rank\\b[^.?!\\n]{0,40}\\bif\\b",
-  NULL
+static const mg_phrase_source_t commitment[] = {
+  { "\\bi (?:hereby |will |would |can |am ready to |am willing to |promise to |want to |would like to )?commit "
+      "(?:myself )?to (?:sign|signing|accept|accepting|join|joining|come|coming|attend|attending|your program|you|the position|a position|an offer|your offer)\\b",
+    WORDS ("commit ") },
+  { "\\b(?:accept|accepting|sign|signing|take|taking)\\b[^.?!\\n]{0,30}\\b(?:pre-?match|early|outside(?: of)? the match) "
+      "(?:offer|position|contract|commitment|agreement)\\b",
+    WORDS ("pre-match", "prematch", "early", "outside") },
+  { "\\b(?:sign|signing)\\b[^.?!\\n]{0,40}\\b(?:contract|agreement)\\b[^.?!\\n]{0,40}\\b(?:before|prior to|outside(?: of)?) (?:the )?match(?: day)?\\b",
+    WORDS ("contract", "agreement") },
+  { "\\bi (?:will|would|can|could) (?:gladly |happily |immediately |readily )?accept (?:an?|your|the) (?:offer|position)\\b"
+      "[^.?!\\n]{0,40}\\b(?:before|outside(?: of)?|prior to) (?:the )?match\\b",
+    WORDS ("before the match", "before match", "outside of the match", "outside of match", "outside the match", "outside match", "prior to the match", "prior to match") },
+  { "\\bi " AUX "withdraw(?:ing)? (?:my application )?from the match\\b",
+    WORDS ("from the match") },
+  { "\\b(?:pre-?match (?:offer|position|contract|agreement)|early (?:offer|commitment|contract)"
+      "|outside(?: of)? the match|before (?:the )?match(?: day)?)\\b[^.?!\\n]{0,60}\\bi (?:would|will|can|am ready to|am willing to|am happy to) "
+      "(?:gladly |happily |immediately |readily |certainly )?(?:accept|sign|commit|take it)\\b",
+    WORDS ("pre-match ", "prematch ", "early offer", "early commitment", "early contract", "outside", "before the match", "before match") },
+  { "\\bi (?:will|would|can|am ready to|am willing to|promise to) (?:[\\w'-]+ ){0,3}?(?:sign|accept|commit)\\b"
+      "[^.?!\\n]{0,40}\\b(?:before|prior to|outside(?: of)?) (?:the )?match(?: day)?\\b",
+    WORDS ("before the match", "before match", "prior to the match", "prior to match", "outside of the match", "outside of match", "outside the match", "outside match") },
+  { "\\bi (?:will|would|can) (?:promise|guarantee) (?:you )?(?:that )?(?:i will )?rank\\b[^.?!\\n]{0,40}\\bif\\b",
+    WORDS ("promise", "guarantee") },
+  { NULL, NULL }
 };
 
-static const char *const status_inquiry[] = {
-  "\\b(?:have|has) (?:you|the (?:program|committee|selection committee|residency office)|anyone|your (?:team|committee|office)) "
-    AUX "(?:seen|reviewed|received|looked at|looked over|read|considered|gone through|gone over|evaluated|had (?:a|the) (?:chance|opportunity) to)"
-    "\\b[^.?!\\n]{0,30}\\bmy (?:application|file|eras|candidacy)\\b",
-  "\\b(?:whether|if) (?:you|the (?:program|committee|selection committee)|anyone|your (?:team|committee|office)) (?:have|has) "
-    AUX "(?:seen|reviewed|received|looked at|read|considered|gone through|evaluated|had (?:a|the) (?:chance|opportunity) to)"
-    "\\b[^.?!\\n]{0,30}\\bmy (?:application|file|eras|candidacy)\\b",
-  "\\b(?:any|is there an?) (?:update|updates|news|word|information|decision)\\b[^.?!\\n]{0,20}\\b(?:on|about|regarding|concerning|with) "
-    "(?:the status of )?my (?:application|candidacy|file)\\b",
-  "\\b(?:what is|inquire|inquiring|enquire|enquiring|ask|asking|check|checking|know|learn|wonder|wondering|curious|follow(?:ing)? up)"
-    "\\b[^.?!\\n]{0,40}\\b(?:(?:status|progress) of my (?:application|candidacy)|my application(?:'s)? status)\\b",
-  "\\b(?:whether|if) my (?:application|file|eras application) (?:has|had) (?:already |yet |actually |even )?been (?:received|reviewed|seen|considered|looked at|read)\\b",
-  "\\bhas my application\\b[^.?!\\n]{0,40}\\b(?:been|already been) (?:reviewed|seen|received|considered|looked at|read)\\b",
-  "\\b(?:was|is) my application (?:reviewed|being reviewed|under review|received|being considered|still under consideration)\\b",
-  "\\bwhen (?:can|will|should|might|may) i (?:expect to )?(?:hear|receive|get|know)\\b[^.?!\\n]{0,30}"
-    "\\b(?:back|decision|interview|invitation|news|update|from you)\\b",
-  NULL
+static const mg_phrase_source_t status_inquiry[] = {
+  { "\\b(?:have|has) (?:you|the (?:program|committee|selection committee|residency office)|anyone|your (?:team|committee|office)) "
+      AUX "(?:seen|reviewed|received|looked at|looked over|read|considered|gone through|gone over|evaluated|had (?:a|the) (?:chance|opportunity) to)"
+      "\\b[^.?!\\n]{0,30}\\bmy (?:application|file|eras|candidacy)\\b",
+    WORDS ("my application", "my file", "my eras", "my candidacy") },
+  { "\\b(?:whether|if) (?:you|the (?:program|committee|selection committee)|anyone|your (?:team|committee|office)) (?:have|has) "
+      AUX "(?:seen|reviewed|received|looked at|read|considered|gone through|evaluated|had (?:a|the) (?:chance|opportunity) to)"
+      "\\b[^.?!\\n]{0,30}\\bmy (?:application|file|eras|candidacy)\\b",
+    WORDS ("my application", "my file", "my eras", "my candidacy") },
+  { "\\b(?:any|is there an?) (?:update|updates|news|word|information|decision)\\b[^.?!\\n]{0,20}\\b(?:on|about|regarding|concerning|with) "
+      "(?:the status of )?my (?:application|candidacy|file)\\b",
+    WORDS ("application", "candidacy", "file") },
+  { "\\b(?:what is|inquire|inquiring|enquire|enquiring|ask|asking|check|checking|know|learn|wonder|wondering|curious|follow(?:ing)? up)"
+      "\\b[^.?!\\n]{0,40}\\b(?:(?:status|progress) of my (?:application|candidacy)|my application(?:'s)? status)\\b",
+    WORDS ("application", "candidacy") },
+  { "\\b(?:whether|if) my (?:application|file|eras application) (?:has|had) (?:already |yet |actually |even )?been (?:received|reviewed|seen|considered|looked at|read)\\b",
+    WORDS ("application", "file") },
+  { "\\bhas my application\\b[^.?!\\n]{0,40}\\b(?:been|already been) (?:reviewed|seen|received|considered|looked at|read)\\b",
+    WORDS ("has my application") },
+  { "\\b(?:was|is) my application (?:reviewed|being reviewed|under review|received|being considered|still under consideration)\\b",
+    WORDS (" my application ") },
+  { "\\bwhen (?:can|will|should|might|may) i (?:expect to )?(?:hear|receive|get|know)\\b[^.?!\\n]{0,30}"
+      "\\b(?:back|decision|interview|invitation|news|update|from you)\\b",
+    WORDS ("when ") },
+  { NULL, NULL }
 };
 
-static const char *const tone_emotional[] = {
-  "\\bdream (?:program|programme|residency|job|school|place|institution|hospital|come true)\\b",
-  "\\b(?:program|programme|residency|place|job|institution|hospital) of my dreams\\b",
-  "\\b(?:this|your|the) (?:program|programme|residency) (?:is|has always been|has been|was) my (?:ultimate |only |biggest |lifelong |life-long )?dream\\b",
-  "\\bi (?:really |truly |desperately )?need this (?:chance|opportunity|spot|position|interview)\\b",
-  "\\bmy (?:entire |whole )?(?:family|parents|village|community) (?:is|are) (?:counting|depending|relying) on\\b",
-  "\\b(?:please|kindly)(?:,? please)?,? give me (?:a|one|this|an|the) (?:chance|opportunity|shot)\\b",
-  "\\bgive me (?:a|one|one last|just one|one more) (?:chance|shot)\\b",
-  "\\bmy (?:entire|whole) (?:life|future|career|family|world|existence)\\b[^.?!\\n]{0,20}\\b(?:depends|depend|rests|hinges|relies)\\b",
-  "\\b(?:depends|rests|hinges) (?:entirely |completely )?on your decision\\b",
-  "\\bi (?:am )?beg(?:ging)?(?: of)? you\\b",
-  "\\bi am begging\\b",
-  "\\bi implore you\\b",
-  "\\bhave mercy\\b",
-  "\\bplease,? please\\b",
-  "\\bi am desperate\\b",
-  "\\bi (?:[a-z]+ )?desperately\\b",
-  "\\b(?:my|this is my) (?:last|only|final) (?:chance|hope)\\b",
-  "\\bi (?:will|would) do anything\\b",
-  "\\bi (?:pray|am praying|will pray)\\b",
-  "\\bi (?:am|was|would be|will be|feel|felt) (?:heartbroken|devastated|crushed|in tears)\\b",
-  NULL
+static const mg_phrase_source_t tone_emotional[] = {
+  { "\\bdream (?:program|programme|residency|job|school|place|institution|hospital|come true)\\b",
+    WORDS ("dream program", "dream residency", "dream job", "dream school", "dream place", "dream institution", "dream hospital", "dream come true") },
+  { "\\b(?:program|programme|residency|place|job|institution|hospital) of my dreams\\b",
+    WORDS ("program of my dreams", "programme of my dreams", "residency of my dreams", "place of my dreams", "job of my dreams", "institution of my dreams", "hospital of my dreams") },
+  { "\\b(?:this|your|the) (?:program|programme|residency) (?:is|has always been|has been|was) my (?:ultimate |only |biggest |lifelong |life-long )?dream\\b",
+    WORDS ("program", "residency") },
+  { "\\bi (?:really |truly |desperately )?need this (?:chance|opportunity|spot|position|interview)\\b",
+    WORDS ("need this ") },
+  { "\\bmy (?:entire |whole )?(?:family|parents|village|community) (?:is|are) (?:counting|depending|relying) on\\b",
+    WORDS ("counting", "depending", "relying") },
+  { "\\b(?:please|kindly)(?:,? please)?,? give me (?:a|one|this|an|the) (?:chance|opportunity|shot)\\b",
+    WORDS ("please, give me ", "please give me ", "kindly, give me ", "kindly give me ") },
+  { "\\bgive me (?:a|one|one last|just one|one more) (?:chance|shot)\\b",
+    WORDS ("give me a chance", "give me a shot", "give me one chance", "give me one shot", "give me one last chance", "give me one last shot", "give me just one chance", "give me just one shot", "give me one more chance", "give me one more shot") },
+  { "\\bmy (?:entire|whole) (?:life|future|career|family|world|existence)\\b[^.?!\\n]{0,20}\\b(?:depends|depend|rests|hinges|relies)\\b",
+    WORDS ("my entire life", "my entire future", "my entire career", "my entire family", "my entire world", "my entire existence", "my whole life", "my whole future", "my whole career", "my whole family", "my whole world", "my whole existence") },
+  { "\\b(?:depends|rests|hinges) (?:entirely |completely )?on your decision\\b",
+    WORDS ("on your decision") },
+  { "\\bi (?:am )?beg(?:ging)?(?: of)? you\\b",
+    WORDS ("beg") },
+  { "\\bi am begging\\b",
+    WORDS ("i am begging") },
+  { "\\bi implore you\\b",
+    WORDS ("i implore you") },
+  { "\\bhave mercy\\b",
+    WORDS ("have mercy") },
+  { "\\bplease,? please\\b",
+    WORDS ("please, please", "please please") },
+  { "\\bi am desperate\\b",
+    WORDS ("i am desperate") },
+  { "\\bi (?:[a-z]+ )?desperately\\b",
+    WORDS ("desperately") },
+  { "\\b(?:my|this is my) (?:last|only|final) (?:chance|hope)\\b",
+    WORDS ("my last chance", "my last hope", "my only chance", "my only hope", "my final chance", "my final hope") },
+  { "\\bi (?:will|would) do anything\\b",
+    WORDS (" do anything") },
+  { "\\bi (?:pray|am praying|will pray)\\b",
+    WORDS ("i pray", "i am praying", "i will pray") },
+  { "\\bi (?:am|was|would be|will be|feel|felt) (?:heartbroken|devastated|crushed|in tears)\\b",
+    WORDS ("heartbroken", "devastated", "crushed", "in tears") },
+  { NULL, NULL }
 };
 
 /* Speaks of the program's integrated IR residency (wrong for dr-esir). */
-static const char *const track_integrated[] = {
-  "\\byour (?:(?!no |not |without |lacks? )[\\w/-]+ ){0,2}?(?:integrated|categorical) (?:ir|interventional radiology|vascular and interventional radiology)\\b",
-  "\\b(?:integrated|categorical) (?:ir|interventional radiology) (?:residency|program|programme|position|track) (?:at|with|in) your\\b",
-  NULL
+static const mg_phrase_source_t track_integrated[] = {
+  { "\\byour (?:(?!no |not |without |lacks? )[\\w/-]+ ){0,2}?(?:integrated|categorical) (?:ir|interventional radiology|vascular and interventional radiology)\\b",
+    WORDS ("integrated ", "categorical ") },
+  { "\\b(?:integrated|categorical) (?:ir|interventional radiology) (?:residency|program|programme|position|track) (?:at|with|in) your\\b",
+    WORDS ("integrated ", "categorical ") },
+  { NULL, NULL }
 };
 
 /* Speaks of the program's ESIR track (wrong for ir-integrated). */
-static const char *const track_esir[] = {
-  "\\byour (?:(?!no |not |without |lacks? )[\\w/-]+ ){0,3}?(?:esir|early specialization in (?:ir|interventional radiology))\\b",
-  "\\b(?:esir|early specialization in (?:ir|interventional radiology)) (?:track|pathway|program|programme|position) (?:at|with|in) your\\b",
-  NULL
+static const mg_phrase_source_t track_esir[] = {
+  { "\\byour (?:(?!no |not |without |lacks? )[\\w/-]+ ){0,3}?(?:esir|early specialization in (?:ir|interventional radiology))\\b",
+    WORDS ("esir", "early specialization in ") },
+  { "\\b(?:esir|early specialization in (?:ir|interventional radiology)) (?:track|pathway|program|programme|position) (?:at|with|in) your\\b",
+    WORDS ("esir track ", "esir pathway ", "esir program ", "esir programme ", "esir position ", "early specialization in ir track ", "early specialization in ir pathway ", "early specialization in ir program ", "early specialization in ir programme ", "early specialization in ir position ", "early specialization in interventional radiology track ", "early specialization in interventional radiology pathway ", "early specialization in interventional radiology program ", "early specialization in interventional radiology programme ", "early specialization in interventional radiology position ") },
+  { NULL, NULL }
 };
 
 /* A greeting at the start of the first authored line; group 1 is what
  * follows the greeting word. */
-static const char *const greeting[] = {
-  "^(?:(?:dear )?respected|dear|hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|to whom it may concern)\\b(.*)$",
-  NULL
+static const mg_phrase_source_t greeting[] = {
+  { "^(?:(?:dear )?respected|dear|hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|to whom it may concern)\\b(.*)$",
+    WORDS ("respected", "dear", "hi", "hello", "hey", "greetings", "good morning", "good afternoon", "good evening", "good day", "to whom it may concern") },
+  { NULL, NULL }
 };
 
 /* Template wording left in the text.  Brackets and single braces count
  * only with template words inside (see mg_placeholder_words); these
  * always count. */
-static const char *const placeholder[] = {
-  "\\{\\{[^{}\\n]{0,80}\\}\\}",
-  "<<[^<>\\n]{1,80}>>",
-  "(?<![\\w-])x{4,}(?![\\w-])",
-  "\\binsert (?:[\\w']+ ){0,3}here\\b",
-  NULL
+static const mg_phrase_source_t placeholder[] = {
+  { "\\{\\{[^{}\\n]{0,80}\\}\\}",
+    WORDS ("{{") },
+  { "<<[^<>\\n]{1,80}>>",
+    WORDS ("<<") },
+  { "(?<![\\w-])x{4,}(?![\\w-])",
+    WORDS ("x") },
+  { "\\binsert (?:[\\w']+ ){0,3}here\\b",
+    WORDS ("insert ") },
+  { NULL, NULL }
 };
 
 /* Bracketed or single-braced text; group 1 is the inside. */
-static const char *const bracketed[] = {
-  "\\[([^\\[\\]\\n]{1,80})\\]",
-  "(?<!\\{)\\{([^{}\\n]{1,60})\\}(?!\\})",
-  NULL
+static const mg_phrase_source_t bracketed[] = {
+  { "\\[([^\\[\\]\\n]{1,80})\\]",
+    WORDS ("[") },
+  { "(?<!\\{)\\{([^{}\\n]{1,60})\\}(?!\\})",
+    WORDS ("{") },
+  { NULL, NULL }
 };
 
 /* "AAMC ID: 1472 9036", "ERAS ID 14729036", "AAMC #14729036",
  * "my AAMC ID number is 14729036"; group 1 holds the 8 digits, possibly
  * grouped by spaces or hyphens. */
-static const char *const applicant_id[] = {
-  "\\b(?:aamc|eras)(?: ?/ ?(?:aamc|eras))*(?:[ -]?(?:id|identifier|identification|number|no\\.?|#))*(?: number)?(?: is)?"
-    "[ :#.=(-]{0,3}(?<![\\d])(\\d(?:[ -]?\\d){7})(?![ -]?\\d)",
-  NULL
+static const mg_phrase_source_t applicant_id[] = {
+  { "\\b(?:aamc|eras)(?: ?/ ?(?:aamc|eras))*(?:[ -]?(?:id|identifier|identification|number|no\\.?|#))*(?: number)?(?: is)?"
+      "[ :#.=(-]{0,3}(?<![\\d])(\\d(?:[ -]?\\d){7})(?![ -]?\\d)",
+    WORDS ("aamc", "eras") },
+  { NULL, NULL }
 };
 
-static const char *const *const phrase_sets[MG_PHRASES_COUNT] = {
+static const mg_phrase_source_t *const phrase_sets[MG_PHRASES_COUNT] = {
   [MG_PHRASES_INTENT_FIRST] = intent_first,
   [MG_PHRASES_INTENT_STRONG] = intent_strong,
   [MG_PHRASES_INTENT_INTEREST] = intent_interest,
@@ -528,6 +690,521 @@ static const char *const *const phrase_sets[MG_PHRASES_COUNT] = {
   [MG_PHRASES_APPLICANT_ID] = applicant_id,
 };
 
+/* --- deriving the required words ----------------------------------------- */
+
+/* The required words of a pattern (the WORDS beside it above): literal
+ * strings at least one of which every match contains (for
+ * "\\bthank(?:s| you)\\b": "thank"), the rarest few a pattern offers.
+ * Derived here rather than at start-up, where it would cost more than the
+ * matching it saves; the unit tests compare the two.
+ *
+ * The derivation reads the subset of PCRE syntax the patterns use and is
+ * conservative: whatever it does not understand counts as "any text", and
+ * a pattern it cannot constrain gets no list and always runs.  Zero-width
+ * parts (\b, ^, $, lookarounds) match the empty string; the literals come
+ * only from what a match consumes, so they lie inside the match itself. */
+
+#define NEED_MAX_EXACT 16   /* beyond this many alternatives, stop spelling them out */
+#define NEED_MAX_WORDS 32   /* beyond this many required words, require nothing */
+
+/* What a piece of a pattern matches: @exact, every string it can match
+ * (when few, else NULL), and @need, strings one of which each match
+ * contains (NULL: nothing known beyond @exact). */
+typedef struct {
+  GPtrArray *exact;
+  GPtrArray *need;
+} need_info_t;
+
+static GPtrArray *
+strings_new (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+static GPtrArray *
+strings_of (const char *first)
+{
+  GPtrArray *set = strings_new ();
+  g_ptr_array_add (set, g_strdup (first));
+  return set;
+}
+
+static GPtrArray *
+strings_copy (const GPtrArray *set)
+{
+  GPtrArray *copy = strings_new ();
+  guint i;
+
+  for (i = 0; i < set->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (set, i)));
+  return copy;
+}
+
+static void
+need_info_clear (need_info_t *info)
+{
+  g_clear_pointer (&info->exact, g_ptr_array_unref);
+  g_clear_pointer (&info->need, g_ptr_array_unref);
+}
+
+/* An exact set as a requirement: none when it holds the empty string. */
+static GPtrArray *
+need_of_exact (const GPtrArray *exact)
+{
+  guint i;
+
+  for (i = 0; i < exact->len; i++)
+    if (((const char *) g_ptr_array_index (exact, i))[0] == '\0')
+      return NULL;
+  return strings_copy (exact);
+}
+
+static gsize
+shortest (const GPtrArray *set)
+{
+  gsize best = G_MAXSIZE;
+  guint i;
+
+  for (i = 0; i < set->len; i++)
+    best = MIN (best, strlen (g_ptr_array_index (set, i)));
+  return best;
+}
+
+/* Words in nearly every letter: requiring them filters nothing. */
+static const char *const common_words[] = {
+  "i", "a", "an", "the", "my", "me", "you", "your", "is", "are", "am", "was", "were", "be",
+  "been", "has", "have", "had", "will", "would", "can", "could", "to", "of", "in", "on", "at",
+  "for", "with", "and", "or", "it", "this", "that", "as", "do", NULL
+};
+
+/* How rare @text is: the letters of its words that are neither common
+ * words nor fragments shorter than three letters ("m" of "my"). */
+static gsize
+rarity (const char *text)
+{
+  gsize score = 0;
+
+  while (*text != '\0')
+    {
+      const char *start = text;
+      const char *const *common;
+      gsize len;
+
+      while (g_ascii_isalpha (*text))
+        text++;
+      len = text - start;
+      if (len < 3)
+        len = 0;
+      for (common = common_words; len > 0 && *common != NULL; common++)
+        if (strlen (*common) == len && strncmp (*common, start, len) == 0)
+          len = 0;
+      score += len;
+      if (*text != '\0' && !g_ascii_isalpha (*text))
+        text++;
+    }
+  return score;
+}
+
+static gsize
+least_rare (const GPtrArray *set)
+{
+  gsize best = G_MAXSIZE;
+  guint i;
+
+  for (i = 0; i < set->len; i++)
+    best = MIN (best, rarity (g_ptr_array_index (set, i)));
+  return best;
+}
+
+/* Is requirement @a a better test than @b?  Rarer words first (up to
+ * NEED_RARE_ENOUGH letters of uncommon words), then fewer words to look
+ * for, then longer ones.  A pattern run for nothing costs far more than
+ * looking for a few more words. */
+#define NEED_RARE_ENOUGH 7
+
+static gboolean
+need_better (const GPtrArray *a, const GPtrArray *b)
+{
+  gsize rare_a, rare_b;
+
+  if (a == NULL)
+    return FALSE;
+  if (b == NULL)
+    return TRUE;
+  rare_a = MIN (least_rare (a), NEED_RARE_ENOUGH);
+  rare_b = MIN (least_rare (b), NEED_RARE_ENOUGH);
+  if (rare_a != rare_b)
+    return rare_a > rare_b;
+  if (a->len != b->len)
+    return a->len < b->len;
+  return shortest (a) > shortest (b);
+}
+
+/* Keeps the better of *@best and @candidate (taken). */
+static void need_keep_better (GPtrArray **best, GPtrArray *candidate);
+
+/* The best requirement @info offers. */
+static GPtrArray *
+need_of (const need_info_t *info)
+{
+  GPtrArray *best = info->need != NULL ? strings_copy (info->need) : NULL;
+
+  if (info->exact != NULL)
+    need_keep_better (&best, need_of_exact (info->exact));
+  return best;
+}
+
+static void
+need_keep_better (GPtrArray **best, GPtrArray *candidate)
+{
+  if (need_better (candidate, *best))
+    {
+      if (*best != NULL)
+        g_ptr_array_unref (*best);
+      *best = candidate;
+    }
+  else if (candidate != NULL)
+    g_ptr_array_unref (candidate);
+}
+
+static GPtrArray *
+cross (const GPtrArray *a, const GPtrArray *b)
+{
+  GPtrArray *product = strings_new ();
+  guint i, k;
+
+  for (i = 0; i < a->len; i++)
+    for (k = 0; k < b->len; k++)
+      g_ptr_array_add (product, g_strconcat (g_ptr_array_index (a, i), g_ptr_array_index (b, k), NULL));
+  return product;
+}
+
+typedef struct {
+  const char *p;        /* the next byte of the pattern */
+  gboolean unknown;     /* met syntax that may change what literals mean: give up */
+} need_parser_t;
+
+static need_info_t parse_alternation (need_parser_t *parser);
+
+static need_info_t
+exact_char (char c)
+{
+  char s[2] = { c, '\0' };
+  return (need_info_t) { strings_of (s), NULL };
+}
+
+static need_info_t
+any_char (void)
+{
+  return (need_info_t) { NULL, NULL };
+}
+
+static need_info_t
+empty_string (void)
+{
+  return (need_info_t) { strings_of (""), NULL };
+}
+
+/* After a backslash. */
+static need_info_t
+parse_escape (need_parser_t *parser)
+{
+  char c = *parser->p;
+
+  if (c == '\0')
+    {
+      parser->unknown = TRUE;
+      return any_char ();
+    }
+  parser->p++;
+  if (strchr ("bBAzZG", c) != NULL)
+    return empty_string ();
+  if (c == 'n')
+    return exact_char ('\n');
+  if (c == 't')
+    return exact_char ('\t');
+  if (strchr ("wWsSdDhHvVR", c) != NULL)
+    return any_char ();   /* one character of a class */
+  if (g_ascii_isalnum (c))
+    parser->unknown = TRUE;   /* \x.., \p{..}, back references: not parsed */
+  return exact_char (c);  /* \. \? \{ \\ ... */
+}
+
+/* After '['; a class matches one character we do not spell out. */
+static need_info_t
+parse_class (need_parser_t *parser)
+{
+  if (*parser->p == '^')
+    parser->p++;
+  if (*parser->p == ']')
+    parser->p++;
+  while (*parser->p != '\0' && *parser->p != ']')
+    {
+      if (*parser->p == '\\' && parser->p[1] != '\0')
+        parser->p++;
+      else if (*parser->p == '[' && parser->p[1] == ':')
+        parser->unknown = TRUE;   /* POSIX classes: not used, not parsed */
+      parser->p++;
+    }
+  if (*parser->p != ']')
+    parser->unknown = TRUE;
+  else
+    parser->p++;
+  return any_char ();
+}
+
+/* After '(': a group, or a zero-width assertion. */
+static need_info_t
+parse_group (need_parser_t *parser)
+{
+  gboolean zero_width = FALSE;
+  need_info_t inner;
+
+  if (*parser->p == '?')
+    {
+      const char *kind = parser->p + 1;
+
+      if (*kind == ':')
+        parser->p += 2;
+      else if (*kind == '=' || *kind == '!')
+        {
+          parser->p += 2;
+          zero_width = TRUE;
+        }
+      else if (*kind == '<' && (kind[1] == '=' || kind[1] == '!'))
+        {
+          parser->p += 3;
+          zero_width = TRUE;
+        }
+      else
+        {
+          parser->unknown = TRUE;   /* options such as (?i), named groups, ... */
+          return any_char ();
+        }
+    }
+  inner = parse_alternation (parser);
+  if (*parser->p != ')')
+    parser->unknown = TRUE;
+  else
+    parser->p++;
+  if (zero_width)
+    {
+      need_info_clear (&inner);
+      return empty_string ();
+    }
+  return inner;
+}
+
+/* Reads a quantifier at the parser's position, if any: {min,max} (max -1:
+ * unbounded). */
+static gboolean
+parse_quantifier (need_parser_t *parser, int *min, int *max)
+{
+  const char *p = parser->p;
+  char *end;
+
+  switch (*p)
+    {
+    case '?': *min = 0; *max = 1; p++; break;
+    case '*': *min = 0; *max = -1; p++; break;
+    case '+': *min = 1; *max = -1; p++; break;
+    case '{':
+      if (!g_ascii_isdigit (p[1]))
+        return FALSE;   /* a literal brace */
+      *min = (int) strtol (p + 1, &end, 10);
+      *max = *min;
+      if (*end == ',')
+        {
+          if (g_ascii_isdigit (end[1]))
+            *max = (int) strtol (end + 1, &end, 10);
+          else
+            {
+              *max = -1;
+              end++;
+            }
+        }
+      if (*end != '}')
+        return FALSE;
+      p = end + 1;
+      break;
+    default:
+      return FALSE;
+    }
+  if (*p == '?' || *p == '+')
+    p++;   /* lazy or possessive: matches the same strings */
+  parser->p = p;
+  return TRUE;
+}
+
+static need_info_t
+apply_quantifier (need_info_t atom, int min, int max)
+{
+  need_info_t result = { NULL, NULL };
+
+  if (min == 1 && max == 1)
+    return atom;
+  if (min == 0 && max == 1 && atom.exact != NULL)
+    {
+      result.exact = strings_copy (atom.exact);
+      g_ptr_array_add (result.exact, g_strdup (""));
+    }
+  else if (min >= 1)
+    result.need = need_of (&atom);   /* at least one copy of the atom */
+  need_info_clear (&atom);
+  return result;
+}
+
+static need_info_t
+parse_atom (need_parser_t *parser)
+{
+  char c = *parser->p++;
+
+  switch (c)
+    {
+    case '\\': return parse_escape (parser);
+    case '[': return parse_class (parser);
+    case '(': return parse_group (parser);
+    case '.': return any_char ();
+    case '^': case '$': return empty_string ();
+    default: return exact_char (c);
+    }
+}
+
+/* Appends @atom (exact) to the strings of @run. */
+static void
+extend_run (GPtrArray **run, const GPtrArray *atom)
+{
+  GPtrArray *longer = cross (*run, atom);
+
+  g_ptr_array_unref (*run);
+  *run = longer;
+}
+
+/* A sequence of atoms: exact as long as every atom is; otherwise the best
+ * requirement among its atoms' own and its runs of exact atoms: @run
+ * spells out every string since the last atom that was not exact (or too
+ * many), @tail only since the last atom with alternatives ("been " in
+ * "(?:has|have) been"); each is a candidate before it branches. */
+static need_info_t
+parse_sequence (need_parser_t *parser)
+{
+  GPtrArray *run = strings_of (""), *tail = strings_of ("");
+  GPtrArray *best = NULL;
+  gboolean all_exact = TRUE;
+
+  while (*parser->p != '\0' && *parser->p != '|' && *parser->p != ')')
+    {
+      need_info_t atom = parse_atom (parser);
+      int min, max;
+
+      if (parse_quantifier (parser, &min, &max))
+        atom = apply_quantifier (atom, min, max);
+      need_keep_better (&best, need_of (&atom));
+      if (atom.exact == NULL || atom.exact->len > 1)
+        {
+          need_keep_better (&best, need_of_exact (run));
+          need_keep_better (&best, need_of_exact (tail));
+          g_ptr_array_unref (tail);
+          tail = strings_of ("");
+        }
+      else
+        extend_run (&tail, atom.exact);
+      if (atom.exact != NULL && run->len * atom.exact->len <= NEED_MAX_EXACT)
+        extend_run (&run, atom.exact);
+      else
+        {
+          /* the run ends here: start again */
+          g_ptr_array_unref (run);
+          run = atom.exact != NULL ? strings_copy (atom.exact) : strings_of ("");
+          all_exact = FALSE;
+        }
+      need_info_clear (&atom);
+    }
+  need_keep_better (&best, need_of_exact (tail));
+  g_ptr_array_unref (tail);
+  if (all_exact)
+    return (need_info_t) { run, best };
+  need_keep_better (&best, need_of_exact (run));
+  g_ptr_array_unref (run);
+  return (need_info_t) { NULL, best };
+}
+
+/* Alternatives: exact when each is and they are few; else each must
+ * bring a requirement, and any of them will do. */
+static need_info_t
+parse_alternation (need_parser_t *parser)
+{
+  need_info_t result = parse_sequence (parser);
+
+  while (*parser->p == '|')
+    {
+      need_info_t next;
+      GPtrArray *a, *b;
+
+      parser->p++;
+      next = parse_sequence (parser);
+      a = need_of (&result);
+      b = need_of (&next);
+      g_clear_pointer (&result.need, g_ptr_array_unref);
+      if (a != NULL && b != NULL)
+        {
+          g_ptr_array_extend_and_steal (a, g_steal_pointer (&b));
+          result.need = g_steal_pointer (&a);
+        }
+      g_clear_pointer (&a, g_ptr_array_unref);
+      g_clear_pointer (&b, g_ptr_array_unref);
+      if (result.exact != NULL && next.exact != NULL
+          && result.exact->len + next.exact->len <= NEED_MAX_EXACT)
+        g_ptr_array_extend_and_steal (result.exact, g_steal_pointer (&next.exact));
+      else
+        g_clear_pointer (&result.exact, g_ptr_array_unref);
+      need_info_clear (&next);
+    }
+  return result;
+}
+
+/* Drops words that contain another word of @set: finding the shorter one
+ * is enough (and necessary). */
+static void
+drop_implied (GPtrArray *set)
+{
+  guint i, k;
+
+  for (i = 0; i < set->len; i++)
+    for (k = 0; k < set->len; k++)
+      if (i != k && strstr (g_ptr_array_index (set, i), g_ptr_array_index (set, k)) != NULL
+          && (strlen (g_ptr_array_index (set, i)) > strlen (g_ptr_array_index (set, k)) || i > k))
+        {
+          g_ptr_array_remove_index (set, i);
+          i--;
+          break;
+        }
+}
+
+char **
+mg_phrase_required_words (const char *pattern)
+{
+  need_parser_t parser = { pattern, FALSE };
+  need_info_t info = parse_alternation (&parser);
+  GPtrArray *need = need_of (&info);
+
+  need_info_clear (&info);
+  if (parser.unknown || *parser.p != '\0' || need == NULL || need->len > NEED_MAX_WORDS)
+    {
+      if (need != NULL)
+        g_ptr_array_unref (need);
+      return NULL;
+    }
+  drop_implied (need);
+  g_ptr_array_set_free_func (need, NULL);
+  g_ptr_array_add (need, NULL);
+  return (char **) g_ptr_array_free (need, FALSE);
+}
+
+/* --- compiled phrase sets ------------------------------------------------ */
+
+static GRegex **compiled[MG_PHRASES_COUNT];   /* per set, per pattern: NULL until first used */
+static guint set_len[MG_PHRASES_COUNT];
 static gboolean optimize_patterns;
 
 void
@@ -536,29 +1213,76 @@ mg_phrases_optimize (void)
   optimize_patterns = TRUE;
 }
 
-GPtrArray *
-mg_phrases (mg_phrases_t set)
+guint
+mg_phrases_count (mg_phrases_t set)
 {
-  static GPtrArray *compiled[MG_PHRASES_COUNT];
-  const char *const *source;
+  g_return_val_if_fail (set < MG_PHRASES_COUNT, 0);
+  if (set_len[set] == 0)
+    while (phrase_sets[set][set_len[set]].pattern != NULL)
+      set_len[set]++;
+  return set_len[set];
+}
 
-  g_return_val_if_fail (set < MG_PHRASES_COUNT, NULL);
-  if (compiled[set] != NULL)
-    return compiled[set];
+const char *
+mg_phrase_pattern (mg_phrases_t set, guint index)
+{
+  g_return_val_if_fail (index < mg_phrases_count (set), NULL);
+  return phrase_sets[set][index].pattern;
+}
 
-  compiled[set] = g_ptr_array_new ();
-  for (source = phrase_sets[set]; *source != NULL; source++)
+const char *const *
+mg_phrase_words (mg_phrases_t set, guint index)
+{
+  g_return_val_if_fail (index < mg_phrases_count (set), NULL);
+  return phrase_sets[set][index].words;
+}
+
+GRegex *
+mg_phrase_regex (mg_phrases_t set, guint index)
+{
+  GRegex **regex;
+
+  g_return_val_if_fail (index < mg_phrases_count (set), NULL);
+  if (compiled[set] == NULL)
+    compiled[set] = g_new0 (GRegex *, mg_phrases_count (set));
+  regex = &compiled[set][index];
+  if (*regex == NULL)
     {
       g_autoptr (GError) error = NULL;
-      GRegex *regex = g_regex_new (*source, G_REGEX_MULTILINE
-                                   | (optimize_patterns ? G_REGEX_OPTIMIZE : 0), 0, &error);
+      const char *pattern = phrase_sets[set][index].pattern;
 
+      *regex = g_regex_new (pattern, G_REGEX_MULTILINE
+                            | (optimize_patterns ? G_REGEX_OPTIMIZE : 0), 0, &error);
       /* the patterns are ours: a bad one is a bug the tests catch */
-      if (regex == NULL)
-        g_error ("rulebook: bad pattern /%s/: %s", *source, error->message);
-      g_ptr_array_add (compiled[set], regex);
+      if (*regex == NULL)
+        g_error ("rulebook: bad pattern /%s/: %s", pattern, error->message);
     }
-  return compiled[set];
+  return *regex;
+}
+
+gboolean
+mg_phrase_may_match (mg_phrases_t set, guint index, const char *text, gsize from, gsize to)
+{
+  const char *const *word;
+
+  g_return_val_if_fail (index < mg_phrases_count (set), FALSE);
+  word = phrase_sets[set][index].words;
+  if (word == NULL)
+    return TRUE;
+  if (to <= from)
+    return FALSE;   /* every pattern with required words consumes them */
+  for (; *word != NULL; word++)
+    if (memmem (text + from, to - from, *word, strlen (*word)) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+GRegex *
+mg_phrase_for (mg_phrases_t set, guint index, const char *text, gsize from, gsize to)
+{
+  if (!mg_phrase_may_match (set, index, text, from, to))
+    return NULL;
+  return mg_phrase_regex (set, index);
 }
 
 /* --- word lists ---------------------------------------------------------- */

@@ -179,19 +179,21 @@ each_match (judge_t *j, mg_phrases_t set, match_fn fn, gpointer data)
   const mg_region_t *regions[] = {
     &j->analysis->authored, &j->analysis->signature, &j->analysis->subject
   };
-  GPtrArray *patterns = mg_phrases (set);
   gsize r;
   guint i;
 
   for (r = 0; r < G_N_ELEMENTS (regions); r++)
-    for (i = 0; i < patterns->len; i++)
+    for (i = 0; i < mg_phrases_count (set); i++)
       {
         g_autoptr (GMatchInfo) info = NULL;
+        GRegex *regex;
 
         if (regions[r]->norm->len == 0)
           continue;
-        g_regex_match_full (g_ptr_array_index (patterns, i), regions[r]->norm->str,
-                            regions[r]->norm->len, 0, 0, &info, NULL);
+        regex = mg_phrase_for (set, i, regions[r]->norm->str, 0, regions[r]->norm->len);
+        if (regex == NULL)
+          continue;   /* a word every match needs is missing */
+        g_regex_match_full (regex, regions[r]->norm->str, regions[r]->norm->len, 0, 0, &info, NULL);
         while (g_match_info_matches (info))
           {
             fn (j, regions[r], info, data);
@@ -409,7 +411,7 @@ phrase_rule (judge_t *j, mg_rule_id_t rule, mg_phrases_t set, const char *what)
 
   if (!judge_enabled (j, rule))
     return;
-  if (mg_find_phrase (&j->analysis->authored, mg_phrases (set), TRUE, &span))
+  if (mg_find_phrase (&j->analysis->authored, set, TRUE, &span))
     judge_add (j, rule, judge_only_program (j), &span, what);
 }
 
@@ -439,7 +441,7 @@ rule_nrmp_commitment (judge_t *j)
     return;
   if (a->trade_span.region != NULL)
     span = a->trade_span;
-  else if (!mg_find_phrase (&a->authored, mg_phrases (MG_PHRASES_COMMITMENT), TRUE, &span))
+  else if (!mg_find_phrase (&a->authored, MG_PHRASES_COMMITMENT, TRUE, &span))
     return;
   for (i = 0; i < a->groups->len; i++)
     {
@@ -468,11 +470,11 @@ rule_track_mismatch (judge_t *j)
       if (program == NULL)
         continue;
       if (program->track == MG_TRACK_DR_ESIR
-          && mg_find_phrase (&a->authored, mg_phrases (MG_PHRASES_TRACK_INTEGRATED), TRUE, &span))
+          && mg_find_phrase (&a->authored, MG_PHRASES_TRACK_INTEGRATED, TRUE, &span))
         judge_add (j, MG_RULE_TRACK_MISMATCH, program, &span,
              "This message to a DR/ESIR program speaks of its integrated IR residency");
       else if (program->track == MG_TRACK_IR_INTEGRATED
-               && mg_find_phrase (&a->authored, mg_phrases (MG_PHRASES_TRACK_ESIR), TRUE, &span))
+               && mg_find_phrase (&a->authored, MG_PHRASES_TRACK_ESIR, TRUE, &span))
         judge_add (j, MG_RULE_TRACK_MISMATCH, program, &span,
              "This message to an integrated IR program speaks of its ESIR track");
     }
@@ -590,6 +592,7 @@ judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *address
   g_autoptr (GMatchInfo) info = NULL;
   const char *norm = text->norm->str;
   gsize end = 0, next;
+  GRegex *regex;
   int s, e;
 
   if (text->norm->len == 0)
@@ -597,8 +600,8 @@ judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *address
   /* up to the first comma, colon or line break: "hi helen, i hope..." */
   while (end < text->norm->len && strchr (",:;!\n", norm[end]) == NULL)
     end++;
-  if (!g_regex_match_full (g_ptr_array_index (mg_phrases (MG_PHRASES_GREETING), 0), norm, end, 0,
-                           0, &info, NULL))
+  regex = mg_phrase_for (MG_PHRASES_GREETING, 0, norm, 0, end);
+  if (regex == NULL || !g_regex_match_full (regex, norm, end, 0, 0, &info, NULL))
     return FALSE;
   g_match_info_fetch_pos (info, 0, &s, &e);
   *line = (mg_span_t) { text, s, e };

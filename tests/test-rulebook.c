@@ -1,7 +1,9 @@
 /* test-rulebook.c - the rules and phrase sets as data (SPEC 5).
  *
  * Every phrase set compiles, every rule is described, rule ids and
- * severity names round-trip.  The 25 ids below are copied from SPEC 5 by
+ * severity names round-trip; the words stored beside each pattern are
+ * the ones derived from it, and the prefilter they make agrees with
+ * running every pattern.  The 25 ids below are copied from SPEC 5 by
  * hand, not from the rulebook, so a renamed or missing rule fails here.
  */
 #include "config.h"
@@ -225,7 +227,7 @@ test_severity_names (void **state)
 }
 
 /* Every phrase set compiles and is not empty.  A bad pattern would abort
- * the process in mg_phrases() (g_error), which cmocka reports as a
+ * the process in mg_phrase_regex() (g_error), which cmocka reports as a
  * failure. */
 static void
 test_phrase_sets_compile (void **state)
@@ -235,15 +237,18 @@ test_phrase_sets_compile (void **state)
   (void) state;
   for (set = 0; set < MG_PHRASES_COUNT; set++)
     {
-      GPtrArray *patterns = mg_phrases ((mg_phrases_t) set);
       guint i;
 
-      if (patterns == NULL || patterns->len == 0)
+      if (mg_phrases_count ((mg_phrases_t) set) == 0)
         fail_msg ("phrase set %d is empty", set);
-      for (i = 0; i < patterns->len; i++)
-        assert_non_null (g_ptr_array_index (patterns, i));
-      /* compiled once: the same array every time */
-      assert_ptr_equal (mg_phrases ((mg_phrases_t) set), patterns);
+      for (i = 0; i < mg_phrases_count ((mg_phrases_t) set); i++)
+        {
+          GRegex *regex = mg_phrase_regex ((mg_phrases_t) set, i);
+
+          assert_non_null (regex);
+          /* compiled once: the same regex every time */
+          assert_ptr_equal (mg_phrase_regex ((mg_phrases_t) set, i), regex);
+        }
     }
 }
 
@@ -309,12 +314,11 @@ test_phrase_sets_match (void **state)
       /* "\x01" marks text used as it is, not normalised */
       g_autofree char *norm = rows[i].text[0] == '\x01' ? g_strdup (rows[i].text + 1)
                                                        : mg_text_normalize (rows[i].text);
-      GPtrArray *patterns = mg_phrases (rows[i].set);
       gboolean matched = FALSE;
       guint k;
 
-      for (k = 0; k < patterns->len && !matched; k++)
-        matched = g_regex_match (g_ptr_array_index (patterns, k), norm, 0, NULL);
+      for (k = 0; k < mg_phrases_count (rows[i].set) && !matched; k++)
+        matched = g_regex_match (mg_phrase_regex (rows[i].set, k), norm, 0, NULL);
       if (matched != rows[i].matches)
         {
           print_error ("row %u: set %d %s \"%s\"\n", i, rows[i].set,
@@ -324,6 +328,204 @@ test_phrase_sets_match (void **state)
     }
   if (failures > 0)
     fail_msg ("%u of %zu rows failed", failures, G_N_ELEMENTS (rows));
+}
+
+/* --- required words (the prefilter) -------------------------------------- */
+
+static char *
+words_line (char **words)
+{
+  GString *line = g_string_new (NULL);
+  char **w;
+
+  if (words == NULL)
+    return g_string_free (g_string_append (line, "ALWAYS"), FALSE);
+  g_string_append (line, "WORDS (");
+  for (w = words; *w != NULL; w++)
+    {
+      g_autofree char *escaped = g_strescape (*w, NULL);
+      g_string_append_printf (line, "%s\"%s\"", w == words ? "" : ", ", escaped);
+    }
+  return g_string_free (g_string_append (line, ")"), FALSE);
+}
+
+/* The words stored beside each pattern are the ones derived from it: a
+ * pattern edited without its words fails here, with the line to use. */
+static void
+test_phrase_words_derived (void **state)
+{
+  guint failures = 0;
+  int set;
+
+  (void) state;
+  for (set = 0; set < MG_PHRASES_COUNT; set++)
+    {
+      guint i;
+
+      for (i = 0; i < mg_phrases_count ((mg_phrases_t) set); i++)
+        {
+          g_auto (GStrv) derived = mg_phrase_required_words (mg_phrase_pattern ((mg_phrases_t) set, i));
+          const char *const *stored = mg_phrase_words ((mg_phrases_t) set, i);
+          gboolean same = (derived == NULL) == (stored == NULL)
+                       && (derived == NULL || g_strv_equal ((const char *const *) derived, stored));
+
+          if (!same)
+            {
+              g_autofree char *line = words_line (derived);
+              print_error ("set %d pattern %u /%s/: the words should be %s\n", set, i,
+                           mg_phrase_pattern ((mg_phrases_t) set, i), line);
+              failures++;
+            }
+        }
+    }
+  if (failures > 0)
+    fail_msg ("%u patterns with stale words", failures);
+}
+
+/* What the derivation makes of the syntax the patterns use. */
+static void
+test_required_words (void **state)
+{
+  static const struct {
+    const char *pattern;
+    const char *words;   /* the words joined by '|'; NULL: always runs */
+  } rows[] = {
+    { "\\bthank(?:s| you)\\b", "thank" },
+    { "thank you|thanks|grateful", "thank you|thanks|grateful" },
+    /* lookarounds and anchors consume nothing */
+    { "(?<!not )\\brank me\\b(?! later)", "rank me" },
+    { "^ (?:is|remains)\\b", " " },   /* as good as nothing: both words are common */
+    /* optional parts are not required; the rarer word wins over "the" */
+    { "\\b(?:very )?interested in the\\b", "interested in the" },
+    { "\\bthe (?:[a-z]+ ){0,3}?interview\\b", "interview" },
+    /* a repeated part needs one copy */
+    { "x{4,}", "x" },
+    { "(?:ab)+c", "ab" },
+    { "\\?", "?" },
+    { "\\{\\{[^{}\\n]{0,80}\\}\\}", "{{" },
+    /* a word that contains another is implied by it */
+    { "\\b(?:update|updates)\\b", "update" },
+    { "\\b(?:update|updates) on\\b", "update on|updates on" },
+    /* nothing to require */
+    { "a*", NULL },
+    { "[a-z]+", NULL },
+    { "(?:dear|)x?", NULL },
+    { "foo|[a-z]", NULL },
+    /* syntax the derivation does not read: always run */
+    { "(?i)thank you", NULL },
+    { "\\p{L}+ you", NULL },
+    { "(a)\\1", NULL },
+  };
+  guint i, failures = 0;
+
+  (void) state;
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_auto (GStrv) words = mg_phrase_required_words (rows[i].pattern);
+      g_autofree char *joined = words != NULL ? g_strjoinv ("|", words) : NULL;
+
+      if (g_strcmp0 (joined, rows[i].words) != 0)
+        {
+          print_error ("/%s/: %s, expected %s\n", rows[i].pattern, joined ? joined : "(always)",
+                       rows[i].words ? rows[i].words : "(always)");
+          failures++;
+        }
+    }
+  if (failures > 0)
+    fail_msg ("%u of %zu rows failed", failures, G_N_ELEMENTS (rows));
+}
+
+/* Does @set match @norm, running only what the prefilter lets through
+ * (@filtered), or every pattern? */
+static gboolean
+set_matches (mg_phrases_t set, const char *norm, gboolean filtered)
+{
+  guint k;
+
+  for (k = 0; k < mg_phrases_count (set); k++)
+    {
+      GRegex *regex = filtered ? mg_phrase_for (set, k, norm, 0, strlen (norm))
+                               : mg_phrase_regex (set, k);
+      if (regex != NULL && g_regex_match (regex, norm, 0, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The prefilter looks for its words in the normalised text, as the
+ * patterns do: wording that normalisation joins or splits is found or
+ * missed by both alike. */
+static void
+test_prefilter_after_normalisation (void **state)
+{
+  static const struct {
+    mg_phrases_t set;
+    const char *text;
+    gboolean matches;
+  } rows[] = {
+    /* a phrase split across a line break within a paragraph */
+    { MG_PHRASES_INTENT_INTEREST, "I will rank your program\nvery highly.", TRUE },
+    { MG_PHRASES_KIND_THANKS, "Thank\r\nyou for your time.", TRUE },
+    { MG_PHRASES_STATUS_INQUIRY, "Have you had a chance to review\n   my application?", TRUE },
+    /* ... but not across paragraphs: no space between the words */
+    { MG_PHRASES_INTENT_INTEREST, "I will rank\n\nyour program highly.", FALSE },
+    { MG_PHRASES_TONE_EMOTIONAL, "Please give me a\n\nchance.", FALSE },
+    /* curly apostrophes and contractions */
+    { MG_PHRASES_INTENT_INTEREST, "I\xe2\x80\x99m very interested in your program.", TRUE },
+    { MG_PHRASES_INTENT_INTEREST, "I\xe2\x80\x99ll rank you highly.", TRUE },
+    { MG_PHRASES_AFFIRMING_IDIOM, "I can\xe2\x80\x99t wait to hear from you.", TRUE },
+    { MG_PHRASES_AFFIRMING_IDIOM, "I couldn't be happier.", TRUE },
+    { MG_PHRASES_NEGATION, "I haven\xe2\x80\x99t decided.", TRUE },
+    { MG_PHRASES_KIND_INTERVIEW_REF, "Thank you for yesterday\xe2\x80\x99s interview.", TRUE },
+    { MG_PHRASES_TONE_EMOTIONAL, "I\xe2\x80\x99" "d do anything for this.", TRUE },
+    /* dashes, case and spacing */
+    { MG_PHRASES_KIND_THANKS, "A THANK\xe2\x80\x91YOU note", TRUE },
+    { MG_PHRASES_COMMITMENT, "I would sign a pre\xe2\x80\x93match contract.", TRUE },
+    { MG_PHRASES_COMMITMENT, "I would accept a pre\xe2\x80\x93match offer.", TRUE },
+    { MG_PHRASES_RANK_INQUIRY, "Where   will   you   RANK   me?", TRUE },
+    /* a required word inside a longer one: the pattern still decides */
+    { MG_PHRASES_KIND_INTERVIEW_REF, "The interviewer was kind.", FALSE },
+    { MG_PHRASES_TONE_EMOTIONAL, "A dreamy program.", FALSE },
+    /* the words alone do not make a match */
+    { MG_PHRASES_RANK_INQUIRY, "Rank me? You rank me highly, I hope.", FALSE },
+    { MG_PHRASES_KIND_UPDATE, "My score.", FALSE },
+  };
+  guint i, failures = 0;
+
+  (void) state;
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *norm = mg_text_normalize (rows[i].text);
+      gboolean all = set_matches (rows[i].set, norm, FALSE);
+      gboolean filtered = set_matches (rows[i].set, norm, TRUE);
+
+      if (all != rows[i].matches || filtered != all)
+        {
+          print_error ("row %u: set %d \"%s\" (\"%s\"): all patterns %d, filtered %d, expected %d\n",
+                       i, rows[i].set, rows[i].text, norm, all, filtered, rows[i].matches);
+          failures++;
+        }
+    }
+  if (failures > 0)
+    fail_msg ("%u of %zu rows failed", failures, G_N_ELEMENTS (rows));
+}
+
+/* The prefilter reads only [from, to): a match run over a range needs its
+ * words there. */
+static void
+test_prefilter_range (void **state)
+{
+  const char *text = "thank you. i will rank you highly";
+  gsize len = strlen (text);
+
+  (void) state;
+  assert_true (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 0, len));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 10, len));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 0, 5));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 3, 3));
+  assert_null (mg_phrase_for (MG_PHRASES_KIND_THANKS, 0, text, 10, len));
+  assert_ptr_equal (mg_phrase_for (MG_PHRASES_KIND_THANKS, 0, text, 0, len),
+                    mg_phrase_regex (MG_PHRASES_KIND_THANKS, 0));
 }
 
 /* The word lists are NULL-terminated, lower-case and non-empty. */
@@ -364,6 +566,10 @@ main (void)
     cmocka_unit_test (test_severity_names),
     cmocka_unit_test (test_phrase_sets_compile),
     cmocka_unit_test (test_phrase_sets_match),
+    cmocka_unit_test (test_phrase_words_derived),
+    cmocka_unit_test (test_required_words),
+    cmocka_unit_test (test_prefilter_after_normalisation),
+    cmocka_unit_test (test_prefilter_range),
     cmocka_unit_test (test_word_lists),
   };
   return cmocka_run_group_tests_name ("rulebook", tests, NULL, NULL);
