@@ -66,6 +66,11 @@ typedef struct {
  * starting with "FILE:LINE: " where a line is known) on any problem. */
 mg_config_t *mg_config_load (const char *path, GError **error);
 
+/* mg_config_load() that takes the registry from the cache when the cache
+ * matches the files (mg-registry-cache.h), and writes the cache when it
+ * does not.  The registry is then read as lookups need it. */
+mg_config_t *mg_config_load_cached (const char *path, GError **error);
+
 /* Same, from text in memory; @path names it in messages and anchors
  * relative [registry] files. */
 mg_config_t *mg_config_load_data (const char *path, const char *data, gsize len, GError **error);

@@ -47,6 +47,7 @@ typedef struct {
   gboolean post_interview_contact;
   char *file;               /* where the group is, for messages */
   int line;
+  guint order;              /* its position in the registry (set when added) */
 } mg_program_t;
 
 typedef struct mg_registry mg_registry_t;
@@ -95,6 +96,40 @@ gboolean mg_track_from_name (const char *name, mg_track_t *track);
  * several programs) leaves it open.  O(number of domain labels). */
 guint mg_registry_match_address (const mg_registry_t *registry, const char *address,
                                  GPtrArray *candidates);
+
+/* A registry whose programs are read from @cache (transfer full) as they
+ * are needed (mg-registry-cache.h).  Lookups cost the same whatever the
+ * registry's size; mg_registry_count() and mg_registry_get() read every
+ * program first. */
+struct mg_registry_cache;
+mg_registry_t *mg_registry_new_cached (struct mg_registry_cache *cache);
+
+/* TRUE while @registry reads its programs from a cache as needed. */
+gboolean mg_registry_is_cached (const mg_registry_t *registry);
+
+/* The words (runs of letters and digits) of @norm, in order, repeats
+ * included; sets *@starts when @norm starts with one.  Free with
+ * g_strfreev(). */
+char **mg_registry_words (const char *norm, gboolean *starts);
+
+/* TRUE when @word (as split from a normalised name at spaces) appears,
+ * whole (mg_text_is_word_at()), in a name or alias of a program other
+ * than @except: a word two programs share does not tell them apart.  A
+ * word without letters or digits counts as shared. */
+gboolean mg_registry_word_elsewhere (const mg_registry_t *registry, const char *word,
+                                     const mg_program_t *except);
+
+/* A contact and its program. */
+typedef struct {
+  const mg_program_t *program;
+  const mg_contact_t *contact;
+} mg_contact_ref_t;
+
+/* Every contact whose last name appears in @text (@len bytes, normalised):
+ * its first occurrence is a whole word (mg_text_is_word_at()).  Returns a
+ * new array of mg_contact_ref_t in registry order, then contact order;
+ * free with g_array_unref(). */
+GArray *mg_registry_find_last_names (const mg_registry_t *registry, const char *text, gsize len);
 
 /* One program named in a text. */
 typedef struct {

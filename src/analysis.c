@@ -117,16 +117,10 @@ compare_groups (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   const mg_program_group_t *ga = *(mg_program_group_t *const *) a;
   const mg_program_group_t *gb = *(mg_program_group_t *const *) b;
-  const mg_registry_t *registry = user_data;
-  guint i, ia = G_MAXUINT, ib = G_MAXUINT;
+  guint ia = ga->program != NULL ? ga->program->order : G_MAXUINT;
+  guint ib = gb->program != NULL ? gb->program->order : G_MAXUINT;
 
-  for (i = 0; i < mg_registry_count (registry); i++)
-    {
-      if (mg_registry_get (registry, i) == ga->program)
-        ia = i;
-      if (mg_registry_get (registry, i) == gb->program)
-        ib = i;
-    }
+  (void) user_data;
   return ia < ib ? -1 : ia > ib;
 }
 

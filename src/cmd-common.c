@@ -66,7 +66,7 @@ mg_load_config (const mg_common_options_t *options)
                       "or name one with --config FILE", path);
       return NULL;
     }
-  config = mg_config_load (path, &error);
+  config = mg_config_load_cached (path, &error);
   if (config == NULL)
     mg_print_error ("%s", error->message);
   else if (mg_config_id_exposed (config) && !options->quiet)

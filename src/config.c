@@ -46,6 +46,7 @@
 
 #include "mg-common.h"
 #include "mg-config.h"
+#include "mg-registry-cache.h"
 
 #define PROGRAM_PREFIX "program:"
 
@@ -77,6 +78,7 @@ typedef struct {
   char **registry_files;   /* [registry] files as written, NULL if absent */
   int registry_line;       /* the line of `files` */
   GPtrArray *problems;     /* lenient load: bad programs' errors (char*), else NULL */
+  gboolean skip_programs;  /* the registry comes from the cache: read no program */
 } loader_t;
 
 typedef enum {
@@ -998,7 +1000,7 @@ load_main (loader_t *loader, GError **error)
       gboolean ok;
 
       if (g_str_has_prefix (group->name, PROGRAM_PREFIX))
-        ok = load_program_or_note (loader, source, group, error);
+        ok = loader->skip_programs || load_program_or_note (loader, source, group, error);
       else if (strcmp (group->name, "rules") == 0)
         ok = load_rules (loader, source, group, error);
       else if (strcmp (group->name, "program") == 0)
@@ -1073,7 +1075,7 @@ config_new (const char *path)
  * mg_config_load_lenient(). */
 static mg_config_t *
 config_load_data (const char *path, const char *data, gsize len, GPtrArray *problems,
-                  GError **error)
+                  gboolean skip_programs, GError **error)
 {
   g_autoptr(mg_config_t) config = NULL;
   g_autoptr(source_t) source = NULL;
@@ -1096,12 +1098,13 @@ config_load_data (const char *path, const char *data, gsize len, GPtrArray *prob
   loader.config = config;
   loader.main = source;
   loader.problems = problems;
+  loader.skip_programs = skip_programs;
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ok = load_main (&loader, error);
   files = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   for (i = 0; ok && loader.registry_files != NULL && loader.registry_files[i] != NULL; i++)
     {
-      ok = load_registry_file (&loader, loader.registry_files[i], seen, error);
+      ok = skip_programs || load_registry_file (&loader, loader.registry_files[i], seen, error);
       g_ptr_array_add (files, resolve_path (source->dir, loader.registry_files[i]));
     }
   g_strfreev (loader.registry_files);
@@ -1123,7 +1126,7 @@ config_load_data (const char *path, const char *data, gsize len, GPtrArray *prob
 mg_config_t *
 mg_config_load_data (const char *path, const char *data, gsize len, GError **error)
 {
-  return config_load_data (path, data, len, NULL, error);
+  return config_load_data (path, data, len, NULL, FALSE, error);
 }
 
 /* mg_config_load_data_lenient:
@@ -1134,7 +1137,7 @@ mg_config_t *
 mg_config_load_data_lenient (const char *path, const char *data, gsize len,
                              GPtrArray *problems, GError **error)
 {
-  return config_load_data (path, data, len, problems, error);
+  return config_load_data (path, data, len, problems, FALSE, error);
 }
 
 /* mg_config_load:
@@ -1170,7 +1173,86 @@ mg_config_load_lenient (const char *path, GPtrArray *problems, GError **error)
                    g_strerror (saved_errno));
       return NULL;
     }
-  return config_load_data (path, data, len, problems, error);
+  return config_load_data (path, data, len, problems, FALSE, error);
+}
+
+/* The registry of @config from the cache, when the cache was written
+ * from the files @config names as they are now. */
+static gboolean
+use_cached_registry (mg_config_t *config, const char *cache_file, const char *signature)
+{
+  mg_registry_cache_t *cache = mg_registry_cache_open (cache_file, signature);
+
+  if (cache == NULL)
+    return FALSE;
+  mg_registry_free (config->registry);
+  config->registry = mg_registry_new_cached (cache);
+  return TRUE;
+}
+
+/* The configuration file's path first, then its registry files. */
+static char **
+source_paths (const char *path, const mg_config_t *config)
+{
+  GPtrArray *paths = g_ptr_array_new ();
+  guint i;
+
+  g_ptr_array_add (paths, g_strdup (path));
+  for (i = 0; config->registry_files[i] != NULL; i++)
+    g_ptr_array_add (paths, g_strdup (config->registry_files[i]));
+  g_ptr_array_add (paths, NULL);
+  return (char **) g_ptr_array_free (paths, FALSE);
+}
+
+/* mg_config_load_cached:
+ *
+ * The configuration file is always read (it is small and holds the
+ * settings); its program groups and the registry files are not, when the
+ * cache matches them.  Else a full load, whose registry is written to the
+ * cache for the next time.  Errors are exactly mg_config_load()'s: any
+ * problem is reported by a full load. */
+mg_config_t *
+mg_config_load_cached (const char *path, GError **error)
+{
+  g_autofree char *cache_file = NULL;
+  g_autofree char *main_signature = NULL;
+  g_autofree char *signature = NULL;
+  g_autofree char *data = NULL;
+  g_auto(GStrv) sources = NULL;
+  g_autoptr(mg_config_t) config = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *main_only[] = { path, NULL };
+  gsize len = 0;
+  int saved_errno = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  cache_file = mg_registry_cache_file (path);
+  main_signature = mg_registry_cache_signature (main_only);   /* before reading it */
+  if (cache_file == NULL || main_signature == NULL)
+    return mg_config_load (path, error);
+  data = read_file (path, &len, &saved_errno);
+  if (data == NULL)
+    return mg_config_load (path, error);
+
+  config = config_load_data (path, data, len, NULL, TRUE, NULL);
+  if (config == NULL)
+    return config_load_data (path, data, len, NULL, FALSE, error);
+  sources = source_paths (path, config);
+  signature = mg_registry_cache_signature ((const char *const *) sources);
+  if (signature != NULL && use_cached_registry (config, cache_file, signature))
+    return g_steal_pointer (&config);
+
+  /* the registry files are read after the signature was taken, so one
+   * that changes meanwhile leaves the cache stale, never wrong */
+  g_clear_pointer (&config, mg_config_free);
+  config = config_load_data (path, data, len, NULL, FALSE, error);
+  if (config == NULL)
+    return NULL;
+  if (signature != NULL && g_str_has_prefix (signature, main_signature)
+      && !mg_registry_cache_write (cache_file, signature, config->registry, &local))
+    g_debug ("%s", local->message);
+  return g_steal_pointer (&config);
 }
 
 /* mg_config_free:

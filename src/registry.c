@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "mg-registry.h"
+#include "mg-registry-cache.h"
 #include "mg-text.h"
 
 struct mg_registry {
@@ -39,7 +40,16 @@ struct mg_registry {
   GHashTable *by_address;  /* lower-case addr-spec (owned) -> GPtrArray of const mg_program_t* */
   GHashTable *by_domain;   /* lower-case domain (owned) -> GPtrArray of const mg_program_t* */
   GHashTable *by_word;     /* first word of a normalised name (owned) -> GArray of name_ref_t */
+  GHashTable *by_any_word; /* every word of a normalised name (owned) -> GArray of name_ref_t */
+  GHashTable *by_last_word;/* first word of a contact's last name (owned) -> GArray of last_ref_t */
   GArray *other_names;     /* name_ref_t: names that do not start with a letter or digit */
+
+  /* A cached registry (mg_registry_new_cached()) has no programs above:
+   * lookups ask the cache, and the programs they find are read once and
+   * kept here.  mg_registry_count() and mg_registry_get() read the rest
+   * and turn the registry into an ordinary one. */
+  mg_registry_cache_t *cache;
+  GHashTable *cached;      /* GUINT_TO_POINTER (order) -> mg_program_t* (owned) */
 };
 
 /* One normalised name or alias of a program, as indexed for mentions. */
@@ -49,6 +59,13 @@ typedef struct {
   const mg_program_t *program;
   guint order;             /* the program's position in the registry */
 } name_ref_t;
+
+/* A contact's last name, as indexed. */
+typedef struct {
+  const char *last_name;   /* the contact's (not owned) */
+  guint order;             /* the program's position */
+  guint seq;               /* the contact's index in the program */
+} last_ref_t;
 
 /* A mention candidate with the program's position, for ordering. */
 typedef struct {
@@ -101,8 +118,33 @@ mg_registry_new (void)
   registry->by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, ptr_array_unref);
   registry->by_domain = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, ptr_array_unref);
   registry->by_word = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, array_unref);
+  registry->by_any_word = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, array_unref);
+  registry->by_last_word = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, array_unref);
   registry->other_names = g_array_new (FALSE, FALSE, sizeof (name_ref_t));
   return registry;
+}
+
+/* mg_registry_new_cached:
+ *
+ * Returns a registry that reads its programs from @cache (transfer full)
+ * when a lookup needs them. */
+mg_registry_t *
+mg_registry_new_cached (mg_registry_cache_t *cache)
+{
+  mg_registry_t *registry = mg_registry_new ();
+
+  g_return_val_if_fail (cache != NULL, registry);
+  registry->cache = cache;
+  registry->cached = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                            (GDestroyNotify) mg_program_free);
+  return registry;
+}
+
+gboolean
+mg_registry_is_cached (const mg_registry_t *registry)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  return registry->cache != NULL;
 }
 
 /* mg_registry_free:
@@ -117,7 +159,12 @@ mg_registry_free (mg_registry_t *registry)
   g_hash_table_unref (registry->by_address);
   g_hash_table_unref (registry->by_domain);
   g_hash_table_unref (registry->by_word);
+  g_hash_table_unref (registry->by_any_word);
+  g_hash_table_unref (registry->by_last_word);
   g_array_unref (registry->other_names);
+  if (registry->cached != NULL)
+    g_hash_table_unref (registry->cached);
+  mg_registry_cache_free (registry->cache);
   g_ptr_array_unref (registry->programs);
   g_free (registry);
 }
@@ -406,6 +453,61 @@ ensure_names_norm (mg_program_t *program)
   program->names_norm = (char **) g_ptr_array_free (names, FALSE);
 }
 
+/* The words (runs of letters and digits) of @text, @len bytes. */
+static char **
+words_of (const char *text, gsize len, gboolean *starts)
+{
+  GPtrArray *words = g_ptr_array_new ();
+  gsize pos = 0;
+
+  *starts = len > 0 && word_length (text, len) > 0;
+  while (pos < len)
+    {
+      gsize wlen = word_length (text + pos, len - pos);
+      gsize clen;
+
+      if (wlen > 0)
+        {
+          g_ptr_array_add (words, g_strndup (text + pos, wlen));
+          pos += wlen;
+        }
+      else
+        {
+          char_at (text + pos, len - pos, &clen);
+          pos += clen;
+        }
+    }
+  g_ptr_array_add (words, NULL);
+  return (char **) g_ptr_array_free (words, FALSE);
+}
+
+/* mg_registry_words:
+ *
+ * The runs of letters and digits of @norm, as the indexes key names. */
+char **
+mg_registry_words (const char *norm, gboolean *starts)
+{
+  gboolean ignored;
+
+  g_return_val_if_fail (norm != NULL, NULL);
+  return words_of (norm, strlen (norm), starts != NULL ? starts : &ignored);
+}
+
+/* Appends @size bytes at @item to the array stored under @key (copied) in
+ * @index, making the array when it is the first. */
+static void
+index_append (GHashTable *index, const char *key, gconstpointer item, guint size)
+{
+  GArray *list = g_hash_table_lookup (index, key);
+
+  if (list == NULL)
+    {
+      list = g_array_new (FALSE, FALSE, size);
+      g_hash_table_insert (index, g_strdup (key), list);
+    }
+  g_array_append_vals (list, item, 1);
+}
+
 static void
 index_names (mg_registry_t *registry, const mg_program_t *program, guint order)
 {
@@ -414,26 +516,32 @@ index_names (mg_registry_t *registry, const mg_program_t *program, guint order)
   for (i = 0; program->names_norm[i] != NULL; i++)
     {
       name_ref_t ref = { program->names_norm[i], strlen (program->names_norm[i]), program, order };
-      gsize wlen;
-      g_autofree char *word = NULL;
-      GArray *list;
+      gboolean starts;
+      g_auto(GStrv) words = NULL;
+      guint k;
 
       if (ref.len == 0)
         continue;
-      wlen = word_length (ref.norm, ref.len);
-      if (wlen == 0)
-        {
-          g_array_append_val (registry->other_names, ref);
-          continue;
-        }
-      word = g_strndup (ref.norm, wlen);
-      list = g_hash_table_lookup (registry->by_word, word);
-      if (list == NULL)
-        {
-          list = g_array_new (FALSE, FALSE, sizeof (name_ref_t));
-          g_hash_table_insert (registry->by_word, g_steal_pointer (&word), list);
-        }
-      g_array_append_val (list, ref);
+      words = words_of (ref.norm, ref.len, &starts);
+      if (!starts)
+        g_array_append_val (registry->other_names, ref);
+      else
+        index_append (registry->by_word, words[0], &ref, sizeof ref);
+      for (k = 0; words[k] != NULL; k++)
+        index_append (registry->by_any_word, words[k], &ref, sizeof ref);
+    }
+  for (i = 0; i < program->contacts->len; i++)
+    {
+      const mg_contact_t *contact = g_ptr_array_index (program->contacts, i);
+      last_ref_t ref = { contact->last_name, order, i };
+      gboolean starts;
+      g_auto(GStrv) words = NULL;
+
+      if (contact->last_name == NULL)
+        continue;
+      words = mg_registry_words (contact->last_name, &starts);
+      if (words[0] != NULL)
+        index_append (registry->by_last_word, words[0], &ref, sizeof ref);
     }
 }
 
@@ -458,6 +566,7 @@ mg_registry_add (mg_registry_t *registry, mg_program_t *program)
       return FALSE;
     }
   ensure_names_norm (program);
+  program->order = registry->programs->len;
   g_ptr_array_add (registry->programs, program);
   g_hash_table_insert (registry->by_id, program->id, program);
 
@@ -474,6 +583,49 @@ mg_registry_add (mg_registry_t *registry, mg_program_t *program)
   return TRUE;
 }
 
+/* The program at @order of a cached registry, read once; NULL when the
+ * cache cannot give it. */
+static const mg_program_t *
+cached_program (const mg_registry_t *registry, guint order)
+{
+  mg_program_t *program = g_hash_table_lookup (registry->cached, GUINT_TO_POINTER (order));
+
+  if (program == NULL)
+    {
+      program = mg_registry_cache_program (registry->cache, order);
+      if (program != NULL)
+        g_hash_table_insert (registry->cached, GUINT_TO_POINTER (order), program);
+    }
+  return program;
+}
+
+/* Turns a cached registry into an ordinary one: reads every program (the
+ * ones read already keep their address) and indexes them.  The registry
+ * is logically const: only how it holds its programs changes. */
+static void
+read_all (const mg_registry_t *const_registry)
+{
+  mg_registry_t *registry = (mg_registry_t *) const_registry;
+  mg_registry_cache_t *cache = registry->cache;
+  guint order, count;
+
+  if (cache == NULL)
+    return;
+  count = mg_registry_cache_count (cache);
+  for (order = 0; order < count; order++)
+    {
+      gpointer program = NULL;
+
+      if (!g_hash_table_steal_extended (registry->cached, GUINT_TO_POINTER (order), NULL, &program))
+        program = mg_registry_cache_program (cache, order);
+      if (program != NULL)
+        mg_registry_add (registry, program);
+    }
+  registry->cache = NULL;
+  mg_registry_cache_free (cache);
+  g_clear_pointer (&registry->cached, g_hash_table_unref);
+}
+
 /* mg_registry_count:
  *
  * Returns the number of programs in @registry. */
@@ -481,6 +633,7 @@ guint
 mg_registry_count (const mg_registry_t *registry)
 {
   g_return_val_if_fail (registry != NULL, 0);
+  read_all (registry);
   return registry->programs->len;
 }
 
@@ -492,6 +645,7 @@ const mg_program_t *
 mg_registry_get (const mg_registry_t *registry, guint index)
 {
   g_return_val_if_fail (registry != NULL, NULL);
+  read_all (registry);
   if (index >= registry->programs->len)
     return NULL;
   return g_ptr_array_index (registry->programs, index);
@@ -504,9 +658,14 @@ mg_registry_get (const mg_registry_t *registry, guint index)
 const mg_program_t *
 mg_registry_find (const mg_registry_t *registry, const char *id)
 {
+  guint order;
+
   g_return_val_if_fail (registry != NULL, NULL);
   if (id == NULL)
     return NULL;
+  if (registry->cache != NULL)
+    return mg_registry_cache_find_id (registry->cache, id, &order)
+           ? cached_program (registry, order) : NULL;
   return g_hash_table_lookup (registry->by_id, id);
 }
 
@@ -569,6 +728,45 @@ append_all (GPtrArray *candidates, GPtrArray *programs)
   return programs->len;
 }
 
+/* The programs listing @key (an address, else a domain) in a cached
+ * registry, appended to @candidates; how many. */
+static guint
+append_cached (const mg_registry_t *registry, const char *key, gboolean is_address,
+               GPtrArray *candidates)
+{
+  g_autoptr(GArray) orders = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint i, added = 0;
+
+  if (is_address)
+    mg_registry_cache_by_address (registry->cache, key, orders);
+  else
+    mg_registry_cache_by_domain (registry->cache, key, orders);
+  for (i = 0; i < orders->len; i++)
+    {
+      const mg_program_t *program = cached_program (registry, g_array_index (orders, guint, i));
+      if (program != NULL)
+        {
+          g_ptr_array_add (candidates, (gpointer) program);
+          added++;
+        }
+    }
+  return added;
+}
+
+/* The programs listing @key in @index (or in the cache), appended to
+ * @candidates; how many. */
+static guint
+append_listed (const mg_registry_t *registry, GHashTable *index, const char *key,
+               GPtrArray *candidates)
+{
+  GPtrArray *programs;
+
+  if (registry->cache != NULL)
+    return append_cached (registry, key, index == registry->by_address, candidates);
+  programs = g_hash_table_lookup (index, key);
+  return programs != NULL ? append_all (candidates, programs) : 0;
+}
+
 /* mg_registry_match_address:
  *
  * Matches @address (an addr-spec in any case; surrounding white space and
@@ -582,8 +780,8 @@ mg_registry_match_address (const mg_registry_t *registry, const char *address,
                            GPtrArray *candidates)
 {
   g_autofree char *addr = NULL;
-  GPtrArray *programs;
   const char *domain;
+  guint found;
   gsize len;
 
   g_return_val_if_fail (registry != NULL, 0);
@@ -604,9 +802,9 @@ mg_registry_match_address (const mg_registry_t *registry, const char *address,
   while (len > 0 && addr[len - 1] == '.')   /* a root dot: "jhmi.edu." */
     addr[--len] = '\0';
 
-  programs = g_hash_table_lookup (registry->by_address, addr);
-  if (programs != NULL)
-    return append_all (candidates, programs);
+  found = append_listed (registry, registry->by_address, addr, candidates);
+  if (found > 0)
+    return found;
 
   domain = strrchr (addr, '@');
   if (domain == NULL || domain[1] == '\0')
@@ -617,9 +815,9 @@ mg_registry_match_address (const mg_registry_t *registry, const char *address,
         domain++;
       if (*domain == '\0')
         break;
-      programs = g_hash_table_lookup (registry->by_domain, domain);
-      if (programs != NULL)
-        return append_all (candidates, programs);
+      found = append_listed (registry, registry->by_domain, domain, candidates);
+      if (found > 0)
+        return found;
     }
   return 0;
 }
@@ -655,9 +853,10 @@ try_name (GArray *found, const name_ref_t *ref, const char *norm, gsize len, gsi
 }
 
 /* Keeps, from @found sorted by compare_found(), the mentions that do not
- * lie inside a longer one, each (span, program) once. */
+ * lie inside a longer one, each (span, program) once.  A mention found in
+ * a cached registry gets its program here, read only now that it counts. */
 static GArray *
-drop_contained (GArray *found)
+drop_contained (const mg_registry_t *registry, GArray *found)
 {
   GArray *mentions = g_array_new (FALSE, FALSE, sizeof (mg_mention_t));
   gsize max_end = 0;   /* furthest end of the earlier spans */
@@ -674,12 +873,17 @@ drop_contained (GArray *found)
       for (j = i; j < found->len; j++)
         {
           const found_t *f = &g_array_index (found, found_t, j);
+          mg_mention_t mention;
 
           if (f->mention.start != head->mention.start || f->mention.end != head->mention.end)
             break;
-          if (inside || (j > i && f[-1].mention.program == f->mention.program))
+          if (inside || (j > i && f[-1].order == f->order))
             continue;
-          g_array_append_val (mentions, f->mention);
+          mention = f->mention;
+          if (mention.program == NULL)
+            mention.program = cached_program (registry, f->order);
+          if (mention.program != NULL)
+            g_array_append_val (mentions, mention);
         }
       if (!any || head->mention.end > max_end)
         max_end = head->mention.end;
@@ -687,6 +891,49 @@ drop_contained (GArray *found)
       i = j;
     }
   return mentions;
+}
+
+/* The names of a cached registry that start with @word (@anywhere: that
+ * hold it), as name_ref_t without their program (found by order later);
+ * their texts are kept in @texts. */
+static GArray *
+cached_names (const mg_registry_t *registry, const char *word, gboolean anywhere,
+              GPtrArray *texts)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (mg_cached_name_t));
+  GArray *refs = g_array_new (FALSE, FALSE, sizeof (name_ref_t));
+  guint i;
+
+  g_array_set_clear_func (rows, mg_cached_name_clear);
+  mg_registry_cache_names (registry->cache, word, anywhere, rows);
+  for (i = 0; i < rows->len; i++)
+    {
+      mg_cached_name_t *row = &g_array_index (rows, mg_cached_name_t, i);
+      name_ref_t ref = { row->text, strlen (row->text), NULL, row->order };
+
+      g_ptr_array_add (texts, g_steal_pointer (&row->text));
+      g_array_append_val (refs, ref);
+    }
+  return refs;
+}
+
+/* The names that start with @word: the index's, or for a cached registry
+ * read once per word into @memo. */
+static GArray *
+names_starting (const mg_registry_t *registry, const char *word, GHashTable *memo,
+                GPtrArray *texts)
+{
+  GArray *names;
+
+  if (registry->cache == NULL)
+    return g_hash_table_lookup (registry->by_word, word);
+  names = g_hash_table_lookup (memo, word);
+  if (names == NULL)
+    {
+      names = cached_names (registry, word, FALSE, texts);
+      g_hash_table_insert (memo, g_strdup (word), names);
+    }
+  return names;
 }
 
 /* mg_registry_find_mentions:
@@ -704,6 +951,10 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
 {
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (found_t));
   g_autoptr(GString) word = g_string_new (NULL);
+  g_autoptr(GHashTable) memo = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GArray) cached_other = NULL;
+  GArray *other_names;
   gboolean in_word = FALSE;
   gsize pos = 0;
   guint i;
@@ -711,6 +962,11 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
   g_return_val_if_fail (registry != NULL, NULL);
   if (norm == NULL)
     return g_array_new (FALSE, FALSE, sizeof (mg_mention_t));
+  if (registry->cache != NULL)
+    {
+      memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, array_unref);
+      texts = g_ptr_array_new_with_free_func (g_free);
+    }
 
   while (pos < len)
     {
@@ -723,7 +979,7 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
 
           g_string_truncate (word, 0);
           g_string_append_len (word, norm + pos, (gssize) word_length (norm + pos, len - pos));
-          names = g_hash_table_lookup (registry->by_word, word->str);
+          names = names_starting (registry, word->str, memo, texts);
           for (i = 0; names != NULL && i < names->len; i++)
             try_name (found, &g_array_index (names, name_ref_t, i), norm, len, pos);
         }
@@ -731,9 +987,12 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
       pos += clen;
     }
 
-  for (i = 0; i < registry->other_names->len; i++)
+  other_names = registry->other_names;
+  if (registry->cache != NULL)
+    other_names = cached_other = cached_names (registry, "", FALSE, texts);
+  for (i = 0; i < other_names->len; i++)
     {
-      const name_ref_t *ref = &g_array_index (registry->other_names, name_ref_t, i);
+      const name_ref_t *ref = &g_array_index (other_names, name_ref_t, i);
       const char *p = norm;
       const char *end = norm + len;
 
@@ -742,5 +1001,131 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
     }
 
   g_array_sort (found, compare_found);
-  return drop_contained (found);
+  return drop_contained (registry, found);
+}
+
+/* mg_registry_word_elsewhere:
+ *
+ * The names holding @word's first run of letters and digits as a word
+ * are the only ones where @word can appear whole; each is checked as the
+ * rule always did, with the first place @word appears in it. */
+gboolean
+mg_registry_word_elsewhere (const mg_registry_t *registry, const char *word,
+                            const mg_program_t *except)
+{
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GArray) cached = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  GArray *names;
+  gsize wlen;
+  guint i;
+
+  g_return_val_if_fail (registry != NULL && word != NULL, TRUE);
+
+  words = mg_registry_words (word, NULL);
+  if (words[0] == NULL)
+    return TRUE;
+  wlen = strlen (word);
+  if (registry->cache != NULL)
+    {
+      texts = g_ptr_array_new_with_free_func (g_free);
+      names = cached = cached_names (registry, words[0], TRUE, texts);
+    }
+  else
+    names = g_hash_table_lookup (registry->by_any_word, words[0]);
+  for (i = 0; names != NULL && i < names->len; i++)
+    {
+      const name_ref_t *ref = &g_array_index (names, name_ref_t, i);
+      const char *hit;
+
+      if (except != NULL && ref->order == except->order)
+        continue;
+      hit = strstr (ref->norm, word);
+      if (hit != NULL && mg_text_is_word_at (ref->norm, ref->len, (gsize) (hit - ref->norm), wlen))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gint
+compare_last_refs (gconstpointer a, gconstpointer b)
+{
+  const last_ref_t *x = a, *y = b;
+
+  if (x->order != y->order)
+    return x->order < y->order ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The contacts whose last name starts with @word, appended to @refs;
+ * a cached registry's texts are kept in @texts. */
+static void
+last_names_starting (const mg_registry_t *registry, const char *word, GArray *refs,
+                     GPtrArray *texts)
+{
+  GArray *listed;
+  guint i;
+
+  if (registry->cache == NULL)
+    {
+      listed = g_hash_table_lookup (registry->by_last_word, word);
+      if (listed != NULL)
+        g_array_append_vals (refs, listed->data, listed->len);
+      return;
+    }
+  listed = g_array_new (FALSE, FALSE, sizeof (mg_cached_name_t));
+  mg_registry_cache_last_names (registry->cache, word, listed);
+  for (i = 0; i < listed->len; i++)
+    {
+      mg_cached_name_t *row = &g_array_index (listed, mg_cached_name_t, i);
+      last_ref_t ref = { row->text, row->order, row->seq };
+
+      g_ptr_array_add (texts, row->text);
+      g_array_append_val (refs, ref);
+    }
+  g_array_unref (listed);
+}
+
+/* mg_registry_find_last_names:
+ *
+ * Only a contact whose last name starts with a word of @text can appear
+ * in it; each of those is checked at the first place its last name
+ * appears, as a whole word. */
+GArray *
+mg_registry_find_last_names (const mg_registry_t *registry, const char *text, gsize len)
+{
+  GArray *contacts = g_array_new (FALSE, FALSE, sizeof (mg_contact_ref_t));
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (last_ref_t));
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) words = NULL;
+  gboolean starts;
+  guint i;
+
+  g_return_val_if_fail (registry != NULL, contacts);
+  if (text == NULL)
+    return contacts;
+
+  words = words_of (text, len, &starts);
+  for (i = 0; words[i] != NULL; i++)
+    if (g_hash_table_add (seen, words[i]))
+      last_names_starting (registry, words[i], refs, texts);
+  g_array_sort (refs, compare_last_refs);
+
+  for (i = 0; i < refs->len; i++)
+    {
+      const last_ref_t *ref = &g_array_index (refs, last_ref_t, i);
+      const char *hit = g_strstr_len (text, (gssize) len, ref->last_name);
+      mg_contact_ref_t found;
+
+      if (hit == NULL || !mg_text_is_word_at (text, len, (gsize) (hit - text), strlen (ref->last_name)))
+        continue;
+      found.program = registry->cache != NULL ? cached_program (registry, ref->order)
+                                              : g_ptr_array_index (registry->programs, ref->order);
+      if (found.program == NULL || ref->seq >= found.program->contacts->len)
+        continue;
+      found.contact = g_ptr_array_index (found.program->contacts, ref->seq);
+      g_array_append_val (contacts, found);
+    }
+  return contacts;
 }

@@ -516,27 +516,10 @@ names_program (const mg_config_t *config, const mg_region_t *text, GArray *menti
       for (k = 0; words[k] != NULL; k++)
         {
           const char *word = words[k];
-          gboolean shared = FALSE;
           const char *hit;
-          guint p;
 
-          if (strlen (word) < 4 || in_list (generic_name_words, word, strlen (word)))
-            continue;
-          for (p = 0; p < mg_registry_count (config->registry) && !shared; p++)
-            {
-              const mg_program_t *other = mg_registry_get (config->registry, p);
-              char **other_name;
-              if (other == program)
-                continue;
-              for (other_name = other->names_norm; other_name && *other_name && !shared; other_name++)
-                {
-                  hit = strstr (*other_name, word);
-                  shared = hit != NULL
-                        && mg_text_is_word_at (*other_name, strlen (*other_name), hit - *other_name,
-                                               strlen (word));
-                }
-            }
-          if (shared)
+          if (strlen (word) < 4 || in_list (generic_name_words, word, strlen (word))
+              || mg_registry_word_elsewhere (config->registry, word, program))
             continue;
           for (hit = strstr (text->norm->str, word); hit != NULL; hit = strstr (hit + 1, word))
             if (mg_text_is_word_at (text->norm->str, text->norm->len, hit - text->norm->str,
@@ -643,28 +626,17 @@ greeted_contact_elsewhere (const judge_t *j, const mg_span_t *addressee,
 {
   const char *text = addressee->region->norm->str + addressee->start;
   gsize len = addressee->end - addressee->start;
-  guint p, c;
+  g_autoptr(GArray) named = mg_registry_find_last_names (j->config->registry, text, len);
+  guint i;
 
-  for (p = 0; p < mg_registry_count (j->config->registry); p++)
+  for (i = 0; i < named->len; i++)
     {
-      const mg_program_t *program = mg_registry_get (j->config->registry, p);
+      const mg_contact_ref_t *ref = &g_array_index (named, mg_contact_ref_t, i);
 
-      if (program == recipient)
-        continue;
-      for (c = 0; c < program->contacts->len; c++)
+      if (ref->program != recipient && !has_contact_named (recipient, ref->contact->last_name))
         {
-          const mg_contact_t *contact = g_ptr_array_index (program->contacts, c);
-          const char *hit;
-
-          if (contact->last_name == NULL)
-            continue;
-          hit = g_strstr_len (text, len, contact->last_name);
-          if (hit != NULL && mg_text_is_word_at (text, len, hit - text, strlen (contact->last_name))
-              && !has_contact_named (recipient, contact->last_name))
-            {
-              *elsewhere = program;
-              return contact;
-            }
+          *elsewhere = ref->program;
+          return ref->contact;
         }
     }
   return NULL;

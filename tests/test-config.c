@@ -17,6 +17,7 @@
 
 #include "mg-common.h"
 #include "mg-config.h"
+#include "mg-registry-cache.h"
 
 #define DATA MG_TOP_SRCDIR "/tests/data/config"
 #define INLINE DATA "/inline.conf"
@@ -543,6 +544,89 @@ test_files_on_disk (void **state)
   g_rmdir (dir);
 }
 
+/* The registry from the cache: used only while the files are unchanged;
+ * any change, a broken file included, gives exactly a full load. */
+static void
+test_cached_load (void **state)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) full_error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-config-XXXXXX", NULL);
+  g_autofree char *main_path = g_build_filename (dir, "matchguard.conf", NULL);
+  g_autofree char *programs = g_build_filename (dir, "programs.conf", NULL);
+  g_autofree char *cache_file = mg_registry_cache_file (main_path);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(mg_config_t) config = NULL;
+  const char *main_text = "[policy]\nmax_words = 300\n[registry]\nfiles = programs.conf\n"
+                          "[program:own]\nname = Own IR\ndomains = own.example.edu\n";
+  const char *two = "[program:alpha]\nname = Alpha IR\ndomains = alpha.example.edu\n"
+                    "[program:beta]\nname = Beta IR\ncontacts = Dr. Bo Ray <bray@beta.example.edu>\n";
+  const mg_program_t *program;
+
+  (void) state;
+  assert_true (g_str_has_prefix (cache_file, g_getenv ("XDG_CACHE_HOME")));
+  assert_true (g_file_set_contents (main_path, main_text, -1, NULL));
+  assert_true (g_file_set_contents (programs, two, -1, NULL));
+
+  config = mg_config_load_cached (main_path, &error);   /* writes the cache */
+  assert_non_null (config);
+  assert_false (mg_registry_is_cached (config->registry));
+  assert_true (g_file_test (cache_file, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&config, mg_config_free);
+
+  config = mg_config_load_cached (main_path, &error);   /* reads it */
+  assert_non_null (config);
+  assert_true (mg_registry_is_cached (config->registry));
+  assert_int_equal (config->policy.max_words, 300);
+  assert_int_equal (mg_registry_match_address (config->registry, "bray@beta.example.edu", found), 1);
+  program = g_ptr_array_index (found, 0);
+  assert_string_equal (program->id, "beta");
+  assert_string_equal (program->file, programs);
+  assert_int_equal (program->line, 4);
+  assert_non_null (mg_registry_find (config->registry, "own"));
+  assert_true (mg_registry_is_cached (config->registry));
+  assert_int_equal (mg_registry_count (config->registry), 3);
+  g_clear_pointer (&config, mg_config_free);
+
+  /* a program added: seen at once */
+  g_usleep (10000);
+  assert_true (g_file_set_contents (programs, "[program:gamma]\nname = Gamma IR\n"
+                                    "domains = gamma.example.edu\n", -1, NULL));
+  config = mg_config_load_cached (main_path, &error);
+  assert_non_null (config);
+  assert_false (mg_registry_is_cached (config->registry));
+  assert_non_null (mg_registry_find (config->registry, "gamma"));
+  assert_null (mg_registry_find (config->registry, "alpha"));
+  g_clear_pointer (&config, mg_config_free);
+
+  /* a broken program: the error of a full load, not the cache */
+  g_usleep (10000);
+  assert_true (g_file_set_contents (programs, "[program:gamma]\nname = Gamma IR\n", -1, NULL));
+  config = mg_config_load (main_path, &full_error);
+  assert_null (config);
+  config = mg_config_load_cached (main_path, &error);
+  assert_null (config);
+  assert_string_equal (error->message, full_error->message);
+  g_clear_error (&error);
+
+  /* a broken configuration file, the registry unchanged since a good load */
+  assert_true (g_file_set_contents (programs, two, -1, NULL));
+  config = mg_config_load_cached (main_path, &error);
+  assert_non_null (config);
+  g_clear_pointer (&config, mg_config_free);
+  g_usleep (10000);
+  assert_true (g_file_set_contents (main_path, "[policy]\nmax_words = lots\n[registry]\n"
+                                    "files = programs.conf\n", -1, NULL));
+  config = mg_config_load_cached (main_path, &error);
+  assert_null (config);
+  assert_non_null (strstr (error->message, "matchguard.conf:2: "));
+
+  g_unlink (cache_file);
+  g_unlink (main_path);
+  g_unlink (programs);
+  g_rmdir (dir);
+}
+
 static void
 test_default_path (void **state)
 {
@@ -583,11 +667,17 @@ main (void)
     cmocka_unit_test (test_crlf),
     cmocka_unit_test (test_files_on_disk),
     cmocka_unit_test (test_default_path),
+    cmocka_unit_test (test_cached_load),
   };
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *cache_home = g_dir_make_tmp ("test-config-cache-XXXXXX", NULL);
+  g_autofree char *cache_dir = NULL;
+  int failed;
   guint i;
 
+  /* before GLib first reads it: the registry cache of these tests */
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_array_append_vals (all, tests, G_N_ELEMENTS (tests));
   for (i = 0; i < G_N_ELEMENTS (error_rows); i++)
     {
@@ -597,6 +687,10 @@ main (void)
       g_ptr_array_add (names, name);
       g_array_append_val (all, test);
     }
-  return _cmocka_run_group_tests ("test-config", (const struct CMUnitTest *) all->data,
-                                  all->len, NULL, NULL);
+  failed = _cmocka_run_group_tests ("test-config", (const struct CMUnitTest *) all->data,
+                                    all->len, NULL, NULL);
+  cache_dir = g_build_filename (cache_home, "matchguard", NULL);
+  g_rmdir (cache_dir);
+  g_rmdir (cache_home);
+  return failed;
 }

@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
+#include <glib/gstdio.h>
 
 #include "mg-registry.h"
+#include "mg-registry-cache.h"
 #include "mg-text.h"
 
 /* A program as the tests write it: lists are ';'-separated. */
@@ -111,6 +113,46 @@ teardown_registry (void **state)
   (void) state;
   g_clear_pointer (&registry, mg_registry_free);
   return 0;
+}
+
+/* The same programs read back from a cache file (mg-registry-cache.h), so
+ * that every lookup test also runs against the cached registry. */
+static char *cache_dir;
+
+static int
+setup_cached_registry (void **state)
+{
+  g_autofree char *file = NULL;
+  const char *sources[] = { NULL };
+  g_autofree char *signature = mg_registry_cache_signature (sources);
+  mg_registry_cache_t *cache;
+
+  if (setup_registry (state) != 0)
+    return -1;
+  cache_dir = g_dir_make_tmp ("test-registry-XXXXXX", NULL);
+  file = g_build_filename (cache_dir, "registry.sqlite", NULL);
+  if (!mg_registry_cache_write (file, signature, registry, NULL))
+    return -1;
+  g_clear_pointer (&registry, mg_registry_free);
+  cache = mg_registry_cache_open (file, signature);
+  if (cache == NULL)
+    return -1;
+  registry = mg_registry_new_cached (cache);
+  return 0;
+}
+
+static int
+teardown_cached_registry (void **state)
+{
+  g_autofree char *file = g_build_filename (cache_dir, "registry.sqlite", NULL);
+
+  /* the lookups read programs as they needed them, never all of them */
+  if (!mg_registry_is_cached (registry))
+    fail_msg ("a lookup read the whole cached registry");
+  g_unlink (file);
+  g_rmdir (cache_dir);
+  g_clear_pointer (&cache_dir, g_free);
+  return teardown_registry (state);
 }
 
 /* ---- basics -------------------------------------------------------------- */
@@ -407,6 +449,191 @@ test_mentions_odd_names (void **state)
   assert_int_equal (g_array_index (mentions, mg_mention_t, 1).end, 25);
 }
 
+/* ---- shared words and contacts' last names ------------------------------ */
+
+typedef struct {
+  const char *word;      /* as split from a normalised name at spaces */
+  const char *except;    /* the program asking */
+  gboolean expect;
+} elsewhere_row_t;
+
+static const elsewhere_row_t elsewhere_rows[] = {
+  { "northgate", "northgate-ir", TRUE },          /* Northgate DR and Research too */
+  { "northgate", "nowhere", TRUE },
+  { "lakeshore", "lakeshore-ir", FALSE },         /* its own word only */
+  { "lakeshore", "summit", TRUE },
+  { "summit", "summit", TRUE },                   /* Summit Medical School IR */
+  { "liaison", "summit-liaison", FALSE },
+  { "montreal", "montreal-ir", FALSE },      /* names are normalised without accents */
+  { "montreal", "summit", TRUE },
+  { "northgat", "summit", FALSE },                /* part of a word is not the word */
+  { "----", "summit", TRUE },                     /* no letters: tells nothing apart */
+};
+
+static void
+test_word_elsewhere (void **state)
+{
+  const elsewhere_row_t *row = *state;
+  const mg_program_t *except = mg_registry_find (registry, row->except);
+
+  if (mg_registry_word_elsewhere (registry, row->word, except) != row->expect)
+    fail_msg ("'%s' beside %s: expected %s", row->word, row->except,
+              row->expect ? "shared" : "its own");
+}
+
+typedef struct {
+  const char *text;      /* normalised */
+  const char *expect;    /* "program:last name;..." */
+} last_name_row_t;
+
+static const last_name_row_t last_name_rows[] = {
+  { "dear dr vasquez", "northgate-ir:vasquez" },
+  { "dear dr fairbanks and dr whitfield", "northgate-dr:fairbanks;lakeshore-ir:whitfield" },
+  { "dear dr whitfield and dr fairbanks", "northgate-dr:fairbanks;lakeshore-ir:whitfield" },
+  { "dear dr vasquezz", "" },
+  { "dear dr elena", "" },
+  { "dear program director", "" },
+  { "", "" },
+};
+
+static void
+test_last_names (void **state)
+{
+  const last_name_row_t *row = *state;
+  g_autoptr(GArray) found = mg_registry_find_last_names (registry, row->text, strlen (row->text));
+  g_autoptr(GString) got = g_string_new (NULL);
+  guint j;
+
+  for (j = 0; j < found->len; j++)
+    {
+      const mg_contact_ref_t *ref = &g_array_index (found, mg_contact_ref_t, j);
+      g_string_append_printf (got, "%s%s:%s", j > 0 ? ";" : "", ref->program->id,
+                              ref->contact->last_name);
+    }
+  if (strcmp (got->str, row->expect) != 0)
+    fail_msg ("'%s': got '%s', expected '%s'", row->text, got->str, row->expect);
+}
+
+/* ---- the cache file ------------------------------------------------------ */
+
+static void
+assert_strv_equal (char **a, char **b)
+{
+  guint i;
+
+  assert_int_equal (g_strv_length (a), g_strv_length (b));
+  for (i = 0; a[i] != NULL; i++)
+    assert_string_equal (a[i], b[i]);
+}
+
+/* Every field of every program comes back as it was written. */
+static void
+test_cache_round_trip (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-registry-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "registry.sqlite", NULL);
+  const char *sources[] = { NULL };
+  g_autofree char *signature = mg_registry_cache_signature (sources);
+  g_autoptr(mg_registry_t) original = mg_registry_new ();
+  g_autoptr(mg_registry_t) copy = NULL;
+  mg_registry_cache_t *cache;
+  mg_program_t *with_date = program_from_row (&programs[0]);
+  guint i, c;
+
+  (void) state;
+  for (i = 1; i < G_N_ELEMENTS (programs); i++)
+    assert_true (mg_registry_add (original, program_from_row (&programs[i])));
+  g_date_set_dmy (&with_date->interview, 14, 12, 2026);
+  with_date->has_interview = TRUE;
+  with_date->nrmp = FALSE;
+  with_date->post_interview_contact = FALSE;
+  with_date->file = g_strdup ("/x/programs.conf");
+  with_date->line = 42;
+  assert_true (mg_registry_add (original, with_date));
+
+  assert_true (mg_registry_cache_write (file, signature, original, NULL));
+  cache = mg_registry_cache_open (file, signature);
+  assert_non_null (cache);
+  copy = mg_registry_new_cached (cache);
+  assert_string_equal (mg_registry_find (copy, "northgate-ir")->file, "/x/programs.conf");
+  assert_int_equal (mg_registry_count (copy), mg_registry_count (original));
+  assert_false (mg_registry_is_cached (copy));
+  for (i = 0; i < mg_registry_count (original); i++)
+    {
+      const mg_program_t *a = mg_registry_get (original, i);
+      const mg_program_t *b = mg_registry_get (copy, i);
+
+      assert_string_equal (a->id, b->id);
+      assert_string_equal (a->name, b->name);
+      assert_strv_equal (a->aliases, b->aliases);
+      assert_strv_equal (a->names_norm, b->names_norm);
+      assert_strv_equal (a->domains, b->domains);
+      assert_strv_equal (a->addresses, b->addresses);
+      assert_int_equal (a->track, b->track);
+      assert_int_equal (a->nrmp, b->nrmp);
+      assert_int_equal (a->post_interview_contact, b->post_interview_contact);
+      assert_int_equal (a->has_interview, b->has_interview);
+      if (a->has_interview)
+        assert_int_equal (g_date_compare (&a->interview, &b->interview), 0);
+      assert_string_equal (a->file != NULL ? a->file : "", b->file);
+      assert_int_equal (a->line, b->line);
+      assert_int_equal (a->order, b->order);
+      assert_int_equal (a->contacts->len, b->contacts->len);
+      for (c = 0; c < a->contacts->len; c++)
+        {
+          const mg_contact_t *x = g_ptr_array_index (a->contacts, c);
+          const mg_contact_t *y = g_ptr_array_index (b->contacts, c);
+          assert_string_equal (x->address, y->address);
+          assert_true (g_strcmp0 (x->name, y->name) == 0);
+          assert_true (g_strcmp0 (x->last_name, y->last_name) == 0);
+          assert_int_equal (x->has_title, y->has_title);
+        }
+    }
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
+/* A cache is used only with the files it was written from, as they were. */
+static void
+test_cache_signature (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-registry-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "registry.sqlite", NULL);
+  g_autofree char *source = g_build_filename (dir, "programs.conf", NULL);
+  const char *sources[] = { source, NULL };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(mg_registry_t) empty = mg_registry_new ();
+  mg_registry_cache_t *cache;
+
+  (void) state;
+  assert_null (mg_registry_cache_signature (sources));   /* no such file */
+  assert_true (g_file_set_contents (source, "[program:a]\n", -1, NULL));
+  before = mg_registry_cache_signature (sources);
+  assert_non_null (before);
+  assert_true (mg_registry_cache_write (file, before, empty, NULL));
+  cache = mg_registry_cache_open (file, before);
+  assert_non_null (cache);
+  mg_registry_cache_free (cache);
+
+  /* the same size, rewritten: a new modification time */
+  g_usleep (10000);
+  assert_true (g_file_set_contents (source, "[program:b]\n", -1, NULL));
+  after = mg_registry_cache_signature (sources);
+  assert_string_not_equal (before, after);
+  assert_null (mg_registry_cache_open (file, after));
+
+  /* a cache others could have written is not read */
+  g_chmod (file, 0620);
+  assert_null (mg_registry_cache_open (file, before));
+  g_chmod (file, 0600);
+  assert_null (mg_registry_cache_open (dir, before));   /* not a file */
+
+  g_unlink (file);
+  g_unlink (source);
+  g_rmdir (dir);
+}
+
 /* Appends a test of @func for each of @count rows of @size bytes at
  * @rows, named "@label: " + the row's first string. */
 static void
@@ -438,14 +665,35 @@ main (void)
     cmocka_unit_test (test_match_large_registry),
     cmocka_unit_test (test_mentions_odd_names),
   };
+  static const struct CMUnitTest cache_tests[] = {
+    cmocka_unit_test (test_cache_round_trip),
+    cmocka_unit_test (test_cache_signature),
+  };
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
+  g_autoptr(GArray) cached = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  int failed;
 
   g_array_append_vals (all, tests, G_N_ELEMENTS (tests));
   add_rows (all, names, "match", test_match_address, match_rows, sizeof match_rows[0],
             G_N_ELEMENTS (match_rows));
   add_rows (all, names, "mentions", test_mentions, mention_rows, sizeof mention_rows[0],
             G_N_ELEMENTS (mention_rows));
-  return _cmocka_run_group_tests ("test-registry", (const struct CMUnitTest *) all->data,
-                                  all->len, setup_registry, teardown_registry);
+  add_rows (all, names, "word elsewhere", test_word_elsewhere, elsewhere_rows,
+            sizeof elsewhere_rows[0], G_N_ELEMENTS (elsewhere_rows));
+  add_rows (all, names, "last names", test_last_names, last_name_rows,
+            sizeof last_name_rows[0], G_N_ELEMENTS (last_name_rows));
+  failed = _cmocka_run_group_tests ("test-registry", (const struct CMUnitTest *) all->data,
+                                    all->len, setup_registry, teardown_registry);
+
+  /* the lookups again, with the registry read from its cache */
+  g_array_set_size (cached, 0);
+  g_array_append_vals (cached, (const struct CMUnitTest *) all->data + G_N_ELEMENTS (tests),
+                       all->len - G_N_ELEMENTS (tests));
+  failed += _cmocka_run_group_tests ("test-registry (cached)",
+                                     (const struct CMUnitTest *) cached->data, cached->len,
+                                     setup_cached_registry, teardown_cached_registry);
+  failed += _cmocka_run_group_tests ("test-registry (cache file)", cache_tests,
+                                     G_N_ELEMENTS (cache_tests), NULL, NULL);
+  return failed;
 }
