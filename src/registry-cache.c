@@ -4,11 +4,13 @@
  * Design notes.
  *
  * - Tables: program (its position, id and the whole program as a GVariant
- *   blob), address and domain (key -> position), name (every word of
- *   every normalised name -> the name, flagged when the name starts with
- *   it) and last_name (first word of a contact's last name -> it).  Every
- *   lookup is one indexed query, so its cost does not grow with the
- *   registry.
+ *   blob), address and domain (key -> position), name (first word of
+ *   every normalised name -> the name; the empty word for a name that
+ *   starts with neither letter nor digit), name_word (every word of every
+ *   name -> the name) and last_name (first word of a contact's last name
+ *   -> it).  Every lookup is one indexed query on a key that only its own
+ *   rows share, so its cost does not grow with the registry: a common
+ *   word such as "radiology" is in nearly every name, but starts few.
  *
  * - The signature (meta 'signature') is the stat() identity of every
  *   file the registry came from plus the program version and FORMAT;
@@ -34,7 +36,7 @@
 #include "mg-common.h"
 #include "mg-registry-cache.h"
 
-#define FORMAT 1
+#define FORMAT 2
 
 /* id, name, aliases, names_norm, track, nrmp, domains, addresses,
  * contacts (name, address, last_name, has_title), has_interview,
@@ -48,8 +50,8 @@ static const char *const queries[Q_COUNT] = {
   [Q_ID] = "SELECT ord FROM program WHERE id = ?1",
   [Q_ADDRESS] = "SELECT ord FROM address WHERE address = ?1 ORDER BY ord",
   [Q_DOMAIN] = "SELECT ord FROM domain WHERE domain = ?1 ORDER BY ord",
-  [Q_NAME_FIRST] = "SELECT ord, seq, norm FROM name WHERE word = ?1 AND first ORDER BY ord, seq",
-  [Q_NAME_ANY] = "SELECT DISTINCT ord, seq, norm FROM name WHERE word = ?1 ORDER BY ord, seq",
+  [Q_NAME_FIRST] = "SELECT ord, seq, norm FROM name WHERE word = ?1 ORDER BY ord, seq",
+  [Q_NAME_ANY] = "SELECT ord, seq, norm FROM name_word WHERE word = ?1 ORDER BY ord, seq",
   [Q_LAST_NAME] = "SELECT ord, seq, last_name FROM last_name WHERE word = ?1 ORDER BY ord, seq",
 };
 
@@ -61,7 +63,9 @@ static const char schema[] =
   "CREATE TABLE domain (domain TEXT NOT NULL, ord INTEGER NOT NULL,"
   " PRIMARY KEY (domain, ord)) WITHOUT ROWID;"
   "CREATE TABLE name (word TEXT NOT NULL, ord INTEGER NOT NULL, seq INTEGER NOT NULL,"
-  " first INTEGER NOT NULL, norm TEXT NOT NULL, PRIMARY KEY (word, ord, seq)) WITHOUT ROWID;"
+  " norm TEXT NOT NULL, PRIMARY KEY (word, ord, seq)) WITHOUT ROWID;"
+  "CREATE TABLE name_word (word TEXT NOT NULL, ord INTEGER NOT NULL, seq INTEGER NOT NULL,"
+  " norm TEXT NOT NULL, PRIMARY KEY (word, ord, seq)) WITHOUT ROWID;"
   "CREATE TABLE last_name (word TEXT NOT NULL, ord INTEGER NOT NULL, seq INTEGER NOT NULL,"
   " last_name TEXT NOT NULL, PRIMARY KEY (word, ord, seq)) WITHOUT ROWID;";
 
@@ -416,18 +420,17 @@ insert (sqlite3 *db, sqlite3_stmt *stmt, const char *file, GError **error)
 
 static gboolean
 insert_name (sqlite3 *db, sqlite3_stmt *stmt, const char *file, const char *word, guint order,
-             guint seq, gboolean first, const char *norm, GError **error)
+             guint seq, const char *norm, GError **error)
 {
   sqlite3_bind_text (stmt, 1, word, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, order);
   sqlite3_bind_int64 (stmt, 3, seq);
-  sqlite3_bind_int (stmt, 4, first);
-  sqlite3_bind_text (stmt, 5, norm, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, norm, -1, SQLITE_STATIC);
   return insert (db, stmt, file, error);
 }
 
 /* Inserts one program's rows with the statements @stmt (program, address,
- * domain, name, last_name). */
+ * domain, name, last_name, name_word). */
 static gboolean
 insert_program (sqlite3 *db, sqlite3_stmt **stmt, const char *file, const mg_program_t *program,
                 guint order, GError **error)
@@ -474,10 +477,10 @@ insert_program (sqlite3 *db, sqlite3_stmt **stmt, const char *file, const mg_pro
         continue;   /* never found, as in the registry */
       /* a name that starts with neither letter nor digit is found by
        * the empty word */
-      if (!starts && !insert_name (db, stmt[3], file, "", order, i, TRUE, norm, error))
+      if (!insert_name (db, stmt[3], file, starts ? words[0] : "", order, i, norm, error))
         return FALSE;
       for (k = 0; words[k] != NULL; k++)
-        if (!insert_name (db, stmt[3], file, words[k], order, i, k == 0 && starts, norm, error))
+        if (!insert_name (db, stmt[5], file, words[k], order, i, norm, error))
           return FALSE;
     }
   for (i = 0; i < program->contacts->len; i++)
@@ -505,8 +508,9 @@ static const char *const inserts[] = {
   "INSERT INTO program (ord, id, data) VALUES (?1, ?2, ?3)",
   "INSERT OR IGNORE INTO address (address, ord) VALUES (?1, ?2)",
   "INSERT OR IGNORE INTO domain (domain, ord) VALUES (?1, ?2)",
-  "INSERT OR IGNORE INTO name (word, ord, seq, first, norm) VALUES (?1, ?2, ?3, ?4, ?5)",
+  "INSERT OR IGNORE INTO name (word, ord, seq, norm) VALUES (?1, ?2, ?3, ?4)",
   "INSERT OR IGNORE INTO last_name (word, ord, seq, last_name) VALUES (?1, ?2, ?3, ?4)",
+  "INSERT OR IGNORE INTO name_word (word, ord, seq, norm) VALUES (?1, ?2, ?3, ?4)",
 };
 
 static gboolean

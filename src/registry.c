@@ -50,6 +50,8 @@ struct mg_registry {
    * and turn the registry into an ordinary one. */
   mg_registry_cache_t *cache;
   GHashTable *cached;      /* GUINT_TO_POINTER (order) -> mg_program_t* (owned) */
+  GHashTable *cached_words;/* word (owned) -> GArray of name_ref_t: the names starting with it */
+  GPtrArray *cached_texts; /* the names those refer to (owned) */
 };
 
 /* One normalised name or alias of a program, as indexed for mentions. */
@@ -137,6 +139,8 @@ mg_registry_new_cached (mg_registry_cache_t *cache)
   registry->cache = cache;
   registry->cached = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             (GDestroyNotify) mg_program_free);
+  registry->cached_words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, array_unref);
+  registry->cached_texts = g_ptr_array_new_with_free_func (g_free);
   return registry;
 }
 
@@ -164,6 +168,10 @@ mg_registry_free (mg_registry_t *registry)
   g_array_unref (registry->other_names);
   if (registry->cached != NULL)
     g_hash_table_unref (registry->cached);
+  if (registry->cached_words != NULL)
+    g_hash_table_unref (registry->cached_words);
+  if (registry->cached_texts != NULL)
+    g_ptr_array_unref (registry->cached_texts);
   mg_registry_cache_free (registry->cache);
   g_ptr_array_unref (registry->programs);
   g_free (registry);
@@ -918,20 +926,21 @@ cached_names (const mg_registry_t *registry, const char *word, gboolean anywhere
 }
 
 /* The names that start with @word: the index's, or for a cached registry
- * read once per word into @memo. */
+ * read once per word (the subject, the text and the greeting share most
+ * of their words). */
 static GArray *
-names_starting (const mg_registry_t *registry, const char *word, GHashTable *memo,
-                GPtrArray *texts)
+names_starting (const mg_registry_t *const_registry, const char *word)
 {
+  mg_registry_t *registry = (mg_registry_t *) const_registry;
   GArray *names;
 
   if (registry->cache == NULL)
     return g_hash_table_lookup (registry->by_word, word);
-  names = g_hash_table_lookup (memo, word);
+  names = g_hash_table_lookup (registry->cached_words, word);
   if (names == NULL)
     {
-      names = cached_names (registry, word, FALSE, texts);
-      g_hash_table_insert (memo, g_strdup (word), names);
+      names = cached_names (registry, word, FALSE, registry->cached_texts);
+      g_hash_table_insert (registry->cached_words, g_strdup (word), names);
     }
   return names;
 }
@@ -951,9 +960,6 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
 {
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (found_t));
   g_autoptr(GString) word = g_string_new (NULL);
-  g_autoptr(GHashTable) memo = NULL;
-  g_autoptr(GPtrArray) texts = NULL;
-  g_autoptr(GArray) cached_other = NULL;
   GArray *other_names;
   gboolean in_word = FALSE;
   gsize pos = 0;
@@ -962,11 +968,6 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
   g_return_val_if_fail (registry != NULL, NULL);
   if (norm == NULL)
     return g_array_new (FALSE, FALSE, sizeof (mg_mention_t));
-  if (registry->cache != NULL)
-    {
-      memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, array_unref);
-      texts = g_ptr_array_new_with_free_func (g_free);
-    }
 
   while (pos < len)
     {
@@ -979,7 +980,7 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
 
           g_string_truncate (word, 0);
           g_string_append_len (word, norm + pos, (gssize) word_length (norm + pos, len - pos));
-          names = names_starting (registry, word->str, memo, texts);
+          names = names_starting (registry, word->str);
           for (i = 0; names != NULL && i < names->len; i++)
             try_name (found, &g_array_index (names, name_ref_t, i), norm, len, pos);
         }
@@ -987,9 +988,8 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
       pos += clen;
     }
 
-  other_names = registry->other_names;
-  if (registry->cache != NULL)
-    other_names = cached_other = cached_names (registry, "", FALSE, texts);
+  /* the empty word: names that start with neither letter nor digit */
+  other_names = registry->cache != NULL ? names_starting (registry, "") : registry->other_names;
   for (i = 0; i < other_names->len; i++)
     {
       const name_ref_t *ref = &g_array_index (other_names, name_ref_t, i);
