@@ -254,4 +254,45 @@ contains "... the linked file has the programs" "$T/dotfiles/programs.conf" "[pr
 [ "$(stat -c %a "$T/dotfiles/programs.conf")" = 640 ] && ok "... its mode is kept" \
     || bad "mode is now $(stat -c %a "$T/dotfiles/programs.conf")"
 
+# --- the registry cache: read once, and again after every change ------------------
+fresh
+cat > "$T/to-new.eml" <<'EOF2'
+From: Leila Haddad <leila.haddad@example.com>
+To: Dr. Ines Varga <ivarga@harborview-new.example.edu>
+Subject: Interest in the Harborview IR residency
+Date: Tue, 17 Nov 2026 09:00:00 -0500
+Message-ID: <cache-1@example.com>
+
+Dear Dr. Varga,
+
+I am writing to share my interest in the Harborview IR residency.
+
+Best regards,
+Leila Haddad
+EOF2
+expect "check before the program is in the registry" 0 mg check "$T/to-new.eml"
+lacks "... it is not program mail" "$T/out" "harborview-new"
+ls "$T"/.cache/matchguard/registry-*.sqlite > /dev/null 2>&1 \
+    && ok "... the registry cache is written under XDG_CACHE_HOME" || bad "no registry cache under $T/.cache"
+cat >> "$REG" <<'EOF2'
+
+[program:harborview-new]
+name = Harborview New IR Residency
+aliases = Harborview IR
+domains = harborview-new.example.edu
+EOF2
+mg check "$T/to-new.eml" > "$T/out" 2> "$T/err"
+contains "a program added to the registry file is seen by the next check" "$T/out" "harborview-new"
+sed -i 's/^domains = harborview-new.example.edu$/domains = harborview-moved.example.edu/' "$REG"
+mg check "$T/to-new.eml" > "$T/out" 2> "$T/err"
+lacks "... and a changed domain too, at once" "$T/out" "harborview-new ("
+sed -i 's/^domains = harborview-moved.example.edu$/domain = oops/' "$REG"
+expect "a registry broken after a good load is still reported, file:line" 78 mg check "$T/to-new.eml"
+contains "... with the line" "$T/err" "programs.conf:"
+printf 'garbage' > "$(ls "$T"/.cache/matchguard/registry-*.sqlite | head -1)"
+sed -i 's/^domain = oops$/domains = harborview-new.example.edu/' "$REG"
+mg check "$T/to-new.eml" > "$T/out" 2> "$T/err"
+contains "a cache file that is garbage is rebuilt, not trusted" "$T/out" "harborview-new"
+lines "... silently" "$T/err" 0
+
 summary

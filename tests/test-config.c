@@ -588,6 +588,18 @@ test_cached_load (void **state)
   assert_int_equal (mg_registry_count (config->registry), 3);
   g_clear_pointer (&config, mg_config_free);
 
+  /* a cache file that is not one: read the files, write a good cache */
+  assert_true (g_file_set_contents (cache_file, "not a database", -1, NULL));
+  g_chmod (cache_file, 0600);
+  config = mg_config_load_cached (main_path, &error);
+  assert_non_null (config);
+  assert_false (mg_registry_is_cached (config->registry));
+  assert_non_null (mg_registry_find (config->registry, "beta"));
+  g_clear_pointer (&config, mg_config_free);
+  config = mg_config_load_cached (main_path, &error);
+  assert_true (mg_registry_is_cached (config->registry));
+  g_clear_pointer (&config, mg_config_free);
+
   /* a program added: seen at once */
   g_usleep (10000);
   assert_true (g_file_set_contents (programs, "[program:gamma]\nname = Gamma IR\n"
