@@ -208,7 +208,12 @@ invalid (GError **error, const char *format, ...)
 
 /* ---- reading and scanning files ----------------------------------------- */
 
-/* Reads all of @path; returns NULL and sets @saved_errno on failure. */
+/* A configuration or registry file larger than this is a mistake (a
+ * device, a mailbox named by accident): 5,000 programs take 2.4 MB. */
+#define MAX_FILE_BYTES (64u << 20)
+
+/* Reads all of @path; returns NULL and sets @saved_errno on failure
+ * (EFBIG past MAX_FILE_BYTES, so /dev/zero cannot take all memory). */
 static char *
 read_file (const char *path, gsize *len, int *saved_errno)
 {
@@ -231,6 +236,12 @@ read_file (const char *path, gsize *len, int *saved_errno)
       if (n < 0)
         {
           *saved_errno = errno;
+          ok = FALSE;
+          break;
+        }
+      if (buffer->len + (gsize) n > MAX_FILE_BYTES)
+        {
+          *saved_errno = EFBIG;
           ok = FALSE;
           break;
         }

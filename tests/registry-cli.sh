@@ -295,4 +295,12 @@ mg check "$T/to-new.eml" > "$T/out" 2> "$T/err"
 contains "a cache file that is garbage is rebuilt, not trusted" "$T/out" "harborview-new"
 lines "... silently" "$T/err" 0
 
+# --- a registry file that never ends ----------------------------------------------
+fresh
+sed -i 's|^files = .*|files = programs.conf; /dev/zero|' "$CONF"
+grep -q '/dev/zero' "$CONF" || bad "the test could not name /dev/zero in $CONF"
+expect "a registry file that never ends is refused, not read until memory runs out" 78 \
+    mg check "$T/to-new.eml"
+contains "... with a one-line reason" "$T/err" "cannot read '/dev/zero': File too large"
+
 summary
