@@ -160,7 +160,6 @@ program_to_variant (const mg_program_t *program)
 static mg_program_t *
 program_from_variant (GVariant *value, guint order)
 {
-  g_autofree char *id = NULL;
   g_autoptr(GVariantIter) contacts = NULL;
   mg_program_t *program = mg_program_new ("");
   char *name, *address, *last_name;
@@ -310,6 +309,7 @@ mg_registry_cache_program (mg_registry_cache_t *cache, guint order)
 {
   sqlite3_stmt *stmt = cache->stmt[Q_PROGRAM];
   g_autoptr(GVariant) value = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   mg_program_t *program;
 
   if (stmt == NULL
@@ -323,10 +323,8 @@ mg_registry_cache_program (mg_registry_cache_t *cache, guint order)
   sqlite3_bind_int64 (stmt, 1, order);
   if (!next_row (cache, stmt))
     return NULL;
-  value = g_variant_new_from_data (G_VARIANT_TYPE (PROGRAM_TYPE),
-                                   g_memdup2 (sqlite3_column_blob (stmt, 0),
-                                              (gsize) sqlite3_column_bytes (stmt, 0)),
-                                   (gsize) sqlite3_column_bytes (stmt, 0), FALSE, g_free, NULL);
+  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+  value = g_variant_new_from_bytes (G_VARIANT_TYPE (PROGRAM_TYPE), bytes, FALSE);
   g_variant_ref_sink (value);
   sqlite3_reset (stmt);
   program = program_from_variant (value, order);
