@@ -29,6 +29,7 @@
 #include <gumbo.h>
 
 #include "mg-html.h"
+#include "mg-lazy.h"
 
 #define MAX_QUOTE 32
 
@@ -366,7 +367,7 @@ mg_html_to_text (const char *html, gsize len)
       len = strlen (valid);
     }
 
-  GumboOptions options = kGumboDefaultOptions;
+  GumboOptions options = *mg_gumbo_default_options ();   /* gumbo is loaded on use */
   options.max_errors = 0;
   GumboOutput *doc = gumbo_parse_with_options (&options, html, len);
   st.out = g_string_sized_new (len / 2 + 16);

@@ -16,52 +16,20 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sysexits.h>
 #include <json-glib/json-glib.h>
 
-/* json-glib's @name, loading json-glib on the first call.  It was found
- * by configure; when it cannot be loaded now, the output cannot be
- * written at all: one line, and exit EX_SOFTWARE. */
+#include "mg-lazy.h"
+
 static void *
 json_glib_symbol (const char *name)
 {
   static void *handle;
-  void *symbol;
 
-  if (handle == NULL)
-    handle = dlopen (MG_JSONGLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-  symbol = handle != NULL ? dlsym (handle, name) : NULL;
-  if (symbol == NULL)
-    {
-      const char *why = dlerror ();
-
-      fprintf (stderr, "matchguard: JSON output needs json-glib, which cannot be loaded (%s); "
-               "on Debian: apt-get install libjson-glib-1.0-0\n", why != NULL ? why : name);
-      exit (EX_SOFTWARE);
-    }
-  return symbol;
+  return mg_lazy_symbol (&handle, MG_JSONGLIB_SONAME, name, "JSON output", "libjson-glib-1.0-0");
 }
 
-/* One forwarding definition: the real function, found once. */
-#define FORWARD(type, name, params, args)                                  \
-  type name params                                                         \
-  {                                                                        \
-    static __typeof__ (name) *real;                                        \
-    if (real == NULL)                                                      \
-      real = (__typeof__ (name) *) json_glib_symbol (#name);               \
-    return real args;                                                      \
-  }
-#define FORWARD_VOID(name, params, args)                                   \
-  void name params                                                         \
-  {                                                                        \
-    static __typeof__ (name) *real;                                        \
-    if (real == NULL)                                                      \
-      real = (__typeof__ (name) *) json_glib_symbol (#name);               \
-    real args;                                                             \
-  }
+#define FORWARD(type, name, params, args) MG_LAZY_FORWARD (json_glib_symbol, type, name, params, args)
+#define FORWARD_VOID(name, params, args) MG_LAZY_FORWARD_VOID (json_glib_symbol, name, params, args)
 
 FORWARD (JsonBuilder *, json_builder_new, (void), ())
 FORWARD (JsonBuilder *, json_builder_begin_object, (JsonBuilder *b), (b))
