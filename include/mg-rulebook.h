@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "mg-text.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -106,14 +108,17 @@ guint mg_phrases_count (mg_phrases_t set);
 GRegex *mg_phrase_regex (mg_phrases_t set, guint index);
 
 /* FALSE when pattern @index of @set cannot match within bytes [@from, @to)
- * of @text (a match run with string length @to and start @from): none of
- * its required words occurs there.  TRUE says only that it may. */
-gboolean mg_phrase_may_match (mg_phrases_t set, guint index, const char *text,
+ * of @region's normalised text (a match run with string length @to and
+ * start @from, or over the substring): none of its required words occurs
+ * there.  TRUE says only that it may.  The words of all patterns are
+ * found in the whole text at the first call and kept with @region. */
+gboolean mg_phrase_may_match (mg_phrases_t set, guint index, const mg_region_t *region,
                               gsize from, gsize to);
 
 /* mg_phrase_regex() when mg_phrase_may_match(), else NULL: what callers
- * use before they run a pattern over [@from, @to) of @text. */
-GRegex *mg_phrase_for (mg_phrases_t set, guint index, const char *text, gsize from, gsize to);
+ * use before they run a pattern over [@from, @to) of @region. */
+GRegex *mg_phrase_for (mg_phrases_t set, guint index, const mg_region_t *region,
+                       gsize from, gsize to);
 
 /* The text of pattern @index of @set, and its required words
  * (NULL-terminated, or NULL when it always runs); transfer none. */

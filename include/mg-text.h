@@ -32,10 +32,16 @@ typedef struct {
   GArray *seg_of;       /* guint32 per byte of norm: index into segments */
   GArray *off_of;       /* guint32 per byte of norm: byte offset in segment text */
   GArray *segments;     /* mg_segment_t */
+  gpointer found;       /* a cache of the phrase search (mg-rulebook.h): which of its
+                         * words norm holds; built on first use, dropped when norm changes */
+  GDestroyNotify found_free;
 } mg_region_t;
 
 void mg_region_init (mg_region_t *region);
 void mg_region_clear (mg_region_t *region);
+
+/* Drops the cache of the phrase search; mg_region_append() does. */
+void mg_region_forget_found (mg_region_t *region);
 
 /* Appends @len bytes of @text (one segment) to @region, normalised.  When
  * the region is not empty a paragraph break separates the segments.

@@ -221,16 +221,19 @@ resolve_recipients (mg_analysis_t *analysis, const char *const *envelope)
  * mg_phrase_for() says it may match there: most patterns cannot match
  * most texts, and a missing required word is far cheaper to find. */
 
+/* Does @set match the substring [from, to) of @region's text, taken as a
+ * string of its own (^ at its start)? */
 static gboolean
-any_match (mg_phrases_t set, const char *text, gsize len)
+any_match (mg_phrases_t set, const mg_region_t *region, gsize from, gsize to)
 {
   guint i;
 
   for (i = 0; i < mg_phrases_count (set); i++)
     {
-      GRegex *regex = mg_phrase_for (set, i, text, 0, len);
+      GRegex *regex = mg_phrase_for (set, i, region, from, to);
 
-      if (regex != NULL && g_regex_match_full (regex, text, len, 0, 0, NULL, NULL))
+      if (regex != NULL
+          && g_regex_match_full (regex, region->norm->str + from, to - from, 0, 0, NULL, NULL))
         return TRUE;
     }
   return FALSE;
@@ -239,8 +242,9 @@ any_match (mg_phrases_t set, const char *text, gsize len)
 /* Start of the clause that holds byte @pos: after the last sentence
  * punctuation, line break or clause-breaking word before it. */
 static gsize
-clause_start (const char *norm, gsize pos)
+clause_start (const mg_region_t *region, gsize pos)
 {
+  const char *norm = region->norm->str;
   gsize start = pos;
   g_autoptr (GMatchInfo) info = NULL;
   guint i;
@@ -251,7 +255,7 @@ clause_start (const char *norm, gsize pos)
    * shortens the clause: fewer cues, never more */
   for (i = 0; i < mg_phrases_count (MG_PHRASES_CLAUSE_BREAK); i++)
     {
-      GRegex *regex = mg_phrase_for (MG_PHRASES_CLAUSE_BREAK, i, norm, start, pos);
+      GRegex *regex = mg_phrase_for (MG_PHRASES_CLAUSE_BREAK, i, region, start, pos);
 
       if (regex == NULL)
         continue;
@@ -272,14 +276,15 @@ clause_start (const char *norm, gsize pos)
 /* Does a negation cue stand in [from, to) of @norm, other than inside an
  * affirming idiom ("i cannot wait to tell you")? */
 static gboolean
-negation_in (const char *norm, gsize from, gsize to)
+negation_in (const mg_region_t *region, gsize from, gsize to)
 {
+  const char *norm = region->norm->str;
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (int) * 2);
   guint i, k;
 
   for (k = 0; k < mg_phrases_count (MG_PHRASES_AFFIRMING_IDIOM); k++)
     {
-      GRegex *regex = mg_phrase_for (MG_PHRASES_AFFIRMING_IDIOM, k, norm, from, to);
+      GRegex *regex = mg_phrase_for (MG_PHRASES_AFFIRMING_IDIOM, k, region, from, to);
       g_autoptr (GMatchInfo) info = NULL;
 
       if (regex == NULL)
@@ -294,7 +299,7 @@ negation_in (const char *norm, gsize from, gsize to)
     }
   for (i = 0; i < mg_phrases_count (MG_PHRASES_NEGATION); i++)
     {
-      GRegex *regex = mg_phrase_for (MG_PHRASES_NEGATION, i, norm, from, to);
+      GRegex *regex = mg_phrase_for (MG_PHRASES_NEGATION, i, region, from, to);
       g_autoptr (GMatchInfo) info = NULL;
 
       if (regex == NULL)
@@ -321,16 +326,16 @@ negation_in (const char *norm, gsize from, gsize to)
 /* Is the match [start, end) negated in its clause, or (with @hypothetical)
  * made hypothetical? */
 static gboolean
-is_negated (const char *norm, gsize len, gsize start, gsize end, gboolean hypothetical)
+is_negated (const mg_region_t *region, gsize start, gsize end, gboolean hypothetical)
 {
-  gsize from = clause_start (norm, start);
+  gsize from = clause_start (region, start);
 
   /* the cue may also stand inside the match: "i do not intend to rank" */
-  if (negation_in (norm, from, end))
+  if (negation_in (region, from, end))
     return TRUE;
-  if (hypothetical && any_match (MG_PHRASES_HYPOTHETICAL, norm + from, end - from))
+  if (hypothetical && any_match (MG_PHRASES_HYPOTHETICAL, region, from, end))
     return TRUE;
-  return any_match (MG_PHRASES_NEGATION_AFTER, norm + end, len - end);
+  return any_match (MG_PHRASES_NEGATION_AFTER, region, end, region->norm->len);
 }
 
 /* The bounds of the sentence around [start, end). */
@@ -375,7 +380,7 @@ find_in (const mg_region_t *region, mg_phrases_t set, gsize from, gsize to,
 
   for (i = 0; i < mg_phrases_count (set); i++)
     {
-      GRegex *regex = mg_phrase_for (set, i, norm, from, to);
+      GRegex *regex = mg_phrase_for (set, i, region, from, to);
       g_autoptr (GMatchInfo) info = NULL;
 
       if (regex == NULL)
@@ -405,7 +410,7 @@ find_in (const mg_region_t *region, mg_phrases_t set, gsize from, gsize to,
 static gboolean
 accept_unnegated (const mg_region_t *region, gsize start, gsize end, gpointer data)
 {
-  return !is_negated (region->norm->str, region->norm->len, start, end, FALSE);
+  return !is_negated (region, start, end, FALSE);
 }
 
 gboolean
@@ -436,7 +441,7 @@ accept_statement (const mg_region_t *region, gsize start, gsize end, gpointer da
       if (start < to && end > from)
         return FALSE;
     }
-  return !is_negated (norm, len, start, end, TRUE) && !in_question (norm, len, start, end);
+  return !is_negated (region, start, end, TRUE) && !in_question (norm, len, start, end);
 }
 
 static void
@@ -474,7 +479,7 @@ accept_thanks_for_interview (const mg_region_t *region, gsize start, gsize end, 
   mg_span_t ref;
   gsize from, to;
 
-  if (is_negated (region->norm->str, region->norm->len, start, end, FALSE))
+  if (is_negated (region, start, end, FALSE))
     return FALSE;
   sentence_bounds (region->norm->str, region->norm->len, start, end, &from, &to);
   return find_in (region, MG_PHRASES_KIND_INTERVIEW_REF, from, to, NULL, NULL, &ref);

@@ -1260,27 +1260,183 @@ mg_phrase_regex (mg_phrases_t set, guint index)
   return *regex;
 }
 
-gboolean
-mg_phrase_may_match (mg_phrases_t set, guint index, const char *text, gsize from, gsize to)
+/* --- finding the required words ------------------------------------------ */
+
+/* Looking for each pattern's words with memmem() read the text once per
+ * word: about 700 times per message, the largest cost of `audit`.  So the
+ * words of all patterns are found in one pass over a region's text,
+ * indexed by their first two bytes, and kept with the region (its
+ * `found`); a pattern then only looks up whether one of its words
+ * occurred.  A search over part of the text (a clause, a sentence) looks
+ * there with memmem() for the words that occur at all, usually none. */
+
+#define WORD_BUCKETS 1024
+
+static struct {
+  gboolean built;
+  GPtrArray *words;                      /* distinct words (not owned); a word's id is its index */
+  guint16 *ids[MG_PHRASES_COUNT];        /* per set: the ids of each pattern's words, each list ended by G_MAXUINT16 */
+  guint *first_id[MG_PHRASES_COUNT];     /* per set, per pattern: where its list starts in ids; G_MAXUINT for ALWAYS */
+  guint bucket_start[WORD_BUCKETS + 1];  /* words of two bytes or more by bucket of their first two */
+  guint16 *bucket_ids;
+  GArray *one_byte_ids;                  /* words of one byte: found with memchr() */
+} words_index;
+
+static guint
+bucket_of (guchar a, guchar b)
 {
-  const char *const *word;
+  return ((guint) a * 31u + (guint) b) % WORD_BUCKETS;
+}
+
+static void
+build_words_index (void)
+{
+  g_autoptr (GHashTable) id_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *fill = NULL;
+  int set;
+  guint w;
+
+  words_index.words = g_ptr_array_new ();
+  words_index.one_byte_ids = g_array_new (FALSE, FALSE, sizeof (guint16));
+  for (set = 0; set < MG_PHRASES_COUNT; set++)
+    {
+      GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint16));
+      guint i, n = mg_phrases_count ((mg_phrases_t) set);
+
+      words_index.first_id[set] = g_new (guint, n);
+      for (i = 0; i < n; i++)
+        {
+          const char *const *word = phrase_sets[set][i].words;
+          const guint16 end = G_MAXUINT16;
+
+          if (word == NULL)
+            {
+              words_index.first_id[set][i] = G_MAXUINT;
+              continue;
+            }
+          words_index.first_id[set][i] = ids->len;
+          for (; *word != NULL; word++)
+            {
+              gpointer id;
+
+              if (!g_hash_table_lookup_extended (id_of, *word, NULL, &id))
+                {
+                  id = GUINT_TO_POINTER (words_index.words->len);
+                  g_hash_table_insert (id_of, (gpointer) *word, id);
+                  g_ptr_array_add (words_index.words, (gpointer) *word);
+                }
+              g_array_append_vals (ids, &(guint16) { GPOINTER_TO_UINT (id) }, 1);
+            }
+          g_array_append_val (ids, end);
+        }
+      words_index.ids[set] = (guint16 *) g_array_free (ids, FALSE);
+    }
+  g_assert (words_index.words->len < G_MAXUINT16);
+
+  /* counting sort of the longer words by bucket */
+  for (w = 0; w < words_index.words->len; w++)
+    {
+      const char *word = g_ptr_array_index (words_index.words, w);
+      if (word[1] == '\0')
+        g_array_append_vals (words_index.one_byte_ids, &(guint16) { w }, 1);
+      else
+        words_index.bucket_start[bucket_of (word[0], word[1]) + 1]++;
+    }
+  for (w = 0; w < WORD_BUCKETS; w++)
+    words_index.bucket_start[w + 1] += words_index.bucket_start[w];
+  words_index.bucket_ids = g_new (guint16, words_index.bucket_start[WORD_BUCKETS]);
+  fill = g_memdup2 (words_index.bucket_start, sizeof words_index.bucket_start);
+  for (w = 0; w < words_index.words->len; w++)
+    {
+      const char *word = g_ptr_array_index (words_index.words, w);
+      if (word[1] != '\0')
+        words_index.bucket_ids[fill[bucket_of (word[0], word[1])]++] = (guint16) w;
+    }
+  words_index.built = TRUE;
+}
+
+/* Which words occur in @text: one byte per word id. */
+static guint8 *
+find_words (const char *text, gsize len)
+{
+  guint8 *seen;
+  gsize i;
+  guint k;
+
+  if (!words_index.built)
+    build_words_index ();
+  seen = g_new0 (guint8, words_index.words->len);
+  for (k = 0; k < words_index.one_byte_ids->len; k++)
+    {
+      guint16 id = g_array_index (words_index.one_byte_ids, guint16, k);
+      const char *word = g_ptr_array_index (words_index.words, id);
+      seen[id] = memchr (text, word[0], len) != NULL;
+    }
+  for (i = 0; i + 1 < len; i++)
+    {
+      guint b = bucket_of (text[i], text[i + 1]);
+
+      for (k = words_index.bucket_start[b]; k < words_index.bucket_start[b + 1]; k++)
+        {
+          guint16 id = words_index.bucket_ids[k];
+          const char *word = g_ptr_array_index (words_index.words, id);
+          gsize n;
+
+          if (seen[id] || word[0] != text[i] || word[1] != text[i + 1])
+            continue;
+          n = strlen (word);
+          if (n <= len - i && memcmp (text + i, word, n) == 0)
+            seen[id] = 1;
+        }
+    }
+  return seen;
+}
+
+/* The words found in @region's text, found on first use.  The cache is
+ * part of the region, not of what it means: hence the cast. */
+static const guint8 *
+region_found (const mg_region_t *region)
+{
+  mg_region_t *cache = (mg_region_t *) region;
+
+  if (cache->found == NULL)
+    {
+      cache->found = find_words (region->norm->str, region->norm->len);
+      cache->found_free = g_free;
+    }
+  return cache->found;
+}
+
+gboolean
+mg_phrase_may_match (mg_phrases_t set, guint index, const mg_region_t *region,
+                     gsize from, gsize to)
+{
+  const guint8 *found;
+  const guint16 *id;
 
   g_return_val_if_fail (index < mg_phrases_count (set), FALSE);
-  word = phrase_sets[set][index].words;
-  if (word == NULL)
+  if (phrase_sets[set][index].words == NULL)
     return TRUE;
   if (to <= from)
     return FALSE;   /* every pattern with required words consumes them */
-  for (; *word != NULL; word++)
-    if (memmem (text + from, to - from, *word, strlen (*word)) != NULL)
-      return TRUE;
+  found = region_found (region);
+  for (id = &words_index.ids[set][words_index.first_id[set][index]]; *id != G_MAXUINT16; id++)
+    if (found[*id])
+      {
+        const char *word = g_ptr_array_index (words_index.words, *id);
+
+        if (from == 0 && to == region->norm->len)
+          return TRUE;
+        if (memmem (region->norm->str + from, to - from, word, strlen (word)) != NULL)
+          return TRUE;
+      }
   return FALSE;
 }
 
 GRegex *
-mg_phrase_for (mg_phrases_t set, guint index, const char *text, gsize from, gsize to)
+mg_phrase_for (mg_phrases_t set, guint index, const mg_region_t *region, gsize from, gsize to)
 {
-  if (!mg_phrase_may_match (set, index, text, from, to))
+  if (!mg_phrase_may_match (set, index, region, from, to))
     return NULL;
   return mg_phrase_regex (set, index);
 }

@@ -190,7 +190,7 @@ each_match (judge_t *j, mg_phrases_t set, match_fn fn, gpointer data)
 
         if (regions[r]->norm->len == 0)
           continue;
-        regex = mg_phrase_for (set, i, regions[r]->norm->str, 0, regions[r]->norm->len);
+        regex = mg_phrase_for (set, i, regions[r], 0, regions[r]->norm->len);
         if (regex == NULL)
           continue;   /* a word every match needs is missing */
         g_regex_match_full (regex, regions[r]->norm->str, regions[r]->norm->len, 0, 0, &info, NULL);
@@ -583,7 +583,7 @@ judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *address
   /* up to the first comma, colon or line break: "hi helen, i hope..." */
   while (end < text->norm->len && strchr (",:;!\n", norm[end]) == NULL)
     end++;
-  regex = mg_phrase_for (MG_PHRASES_GREETING, 0, norm, 0, end);
+  regex = mg_phrase_for (MG_PHRASES_GREETING, 0, text, 0, end);
   if (regex == NULL || !g_regex_match_full (regex, norm, end, 0, 0, &info, NULL))
     return FALSE;
   g_match_info_fetch_pos (info, 0, &s, &e);

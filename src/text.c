@@ -30,6 +30,17 @@ mg_region_init (mg_region_t *region)
   region->seg_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   region->off_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   region->segments = g_array_new (FALSE, FALSE, sizeof (mg_segment_t));
+  region->found = NULL;
+  region->found_free = NULL;
+}
+
+void
+mg_region_forget_found (mg_region_t *region)
+{
+  if (region->found != NULL && region->found_free != NULL)
+    region->found_free (region->found);
+  region->found = NULL;
+  region->found_free = NULL;
 }
 
 void
@@ -43,19 +54,28 @@ mg_region_clear (mg_region_t *region)
     g_array_unref (region->off_of);
   if (region->segments != NULL)
     g_array_unref (region->segments);
+  mg_region_forget_found (region);
   memset (region, 0, sizeof *region);
 }
 
 static void
 emit (mg_region_t *region, const char *bytes, gsize n, guint32 seg, guint32 off)
 {
+  guint at = region->seg_of->len;
+  guint32 *seg_of, *off_of;
   gsize i;
 
   g_string_append_len (region->norm, bytes, n);
+  /* one resize per call, not one append per byte: this runs for every
+   * byte of every message */
+  g_array_set_size (region->seg_of, at + n);
+  g_array_set_size (region->off_of, at + n);
+  seg_of = &g_array_index (region->seg_of, guint32, at);
+  off_of = &g_array_index (region->off_of, guint32, at);
   for (i = 0; i < n; i++)
     {
-      g_array_append_val (region->seg_of, seg);
-      g_array_append_val (region->off_of, off);
+      seg_of[i] = seg;
+      off_of[i] = off;
     }
 }
 
@@ -356,6 +376,7 @@ mg_region_append (mg_region_t *region, const char *text, gsize len,
   guint32 seg = region->segments->len;
   gsize from = region->norm->len;
 
+  mg_region_forget_found (region);
   g_array_append_val (region->segments, segment);
   append_characters (region, text, len, seg, delsp);
   expand_contractions (region, from);

@@ -435,16 +435,17 @@ test_required_words (void **state)
     fail_msg ("%u of %zu rows failed", failures, G_N_ELEMENTS (rows));
 }
 
-/* Does @set match @norm, running only what the prefilter lets through
- * (@filtered), or every pattern? */
+/* Does @set match @region's text, running only what the prefilter lets
+ * through (@filtered), or every pattern? */
 static gboolean
-set_matches (mg_phrases_t set, const char *norm, gboolean filtered)
+set_matches (mg_phrases_t set, const mg_region_t *region, gboolean filtered)
 {
+  const char *norm = region->norm->str;
   guint k;
 
   for (k = 0; k < mg_phrases_count (set); k++)
     {
-      GRegex *regex = filtered ? mg_phrase_for (set, k, norm, 0, strlen (norm))
+      GRegex *regex = filtered ? mg_phrase_for (set, k, region, 0, region->norm->len)
                                : mg_phrase_regex (set, k);
       if (regex != NULL && g_regex_match (regex, norm, 0, NULL))
         return TRUE;
@@ -495,37 +496,60 @@ test_prefilter_after_normalisation (void **state)
   (void) state;
   for (i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      g_autofree char *norm = mg_text_normalize (rows[i].text);
-      gboolean all = set_matches (rows[i].set, norm, FALSE);
-      gboolean filtered = set_matches (rows[i].set, norm, TRUE);
+      mg_region_t region;
+      gboolean all, filtered;
 
+      mg_region_init (&region);
+      mg_region_append (&region, rows[i].text, strlen (rows[i].text), "1", 1, FALSE);
+      all = set_matches (rows[i].set, &region, FALSE);
+      filtered = set_matches (rows[i].set, &region, TRUE);
       if (all != rows[i].matches || filtered != all)
         {
           print_error ("row %u: set %d \"%s\" (\"%s\"): all patterns %d, filtered %d, expected %d\n",
-                       i, rows[i].set, rows[i].text, norm, all, filtered, rows[i].matches);
+                       i, rows[i].set, rows[i].text, region.norm->str, all, filtered, rows[i].matches);
           failures++;
         }
+      mg_region_clear (&region);
     }
   if (failures > 0)
     fail_msg ("%u of %zu rows failed", failures, G_N_ELEMENTS (rows));
 }
 
 /* The prefilter reads only [from, to): a match run over a range needs its
- * words there. */
+ * words there.  What it found is kept with the region until its text
+ * changes. */
 static void
 test_prefilter_range (void **state)
 {
   const char *text = "thank you. i will rank you highly";
   gsize len = strlen (text);
+  mg_region_t region;
 
   (void) state;
-  assert_true (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 0, len));
-  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 10, len));
-  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 0, 5));
-  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, text, 3, 3));
-  assert_null (mg_phrase_for (MG_PHRASES_KIND_THANKS, 0, text, 10, len));
-  assert_ptr_equal (mg_phrase_for (MG_PHRASES_KIND_THANKS, 0, text, 0, len),
+  mg_region_init (&region);
+  mg_region_append (&region, text, len, "1", 1, FALSE);
+  assert_string_equal (region.norm->str, text);
+  assert_true (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 0, len));
+  assert_non_null (region.found);
+  assert_true (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 0, 9));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 0, 8));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 1, len));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 10, len));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 0, 5));
+  assert_false (mg_phrase_may_match (MG_PHRASES_KIND_THANKS, 0, &region, 3, 3));
+  assert_null (mg_phrase_for (MG_PHRASES_KIND_THANKS, 0, &region, 10, len));
+  assert_ptr_equal (mg_phrase_for (MG_PHRASES_KIND_THANKS, 0, &region, 0, len),
                     mg_phrase_regex (MG_PHRASES_KIND_THANKS, 0));
+  /* words of patterns no one has asked about yet are found too */
+  assert_true (mg_phrase_may_match (MG_PHRASES_INTENT_INTEREST, 0, &region, 0, len));
+  assert_false (mg_phrase_may_match (MG_PHRASES_TONE_EMOTIONAL, 0, &region, 0, len));
+
+  /* appended text is searched again */
+  mg_region_append (&region, "dream program", 13, "2", 1, FALSE);
+  assert_null (region.found);
+  assert_true (mg_phrase_may_match (MG_PHRASES_TONE_EMOTIONAL, 0, &region, 0, region.norm->len));
+  assert_false (mg_phrase_may_match (MG_PHRASES_TONE_EMOTIONAL, 0, &region, 0, len));
+  mg_region_clear (&region);
 }
 
 /* The word lists are NULL-terminated, lower-case and non-empty. */
