@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "mg-analysis.h"
 #include "mg-common.h"
+#include "mg-ledger.h"
 #include "mg-message.h"
 #include "mg-rules.h"
 #include "mg-sources.h"
@@ -30,7 +31,7 @@ typedef struct {
   char **allow;         /* --allow, repeatable, comma lists */
   gboolean no_ledger;   /* --no-ledger: judge without history */
   const mg_config_t *config;
-  GPtrArray *history;   /* the ledger's entries, read once; NULL with --no-ledger */
+  mg_ledger_t *ledger;  /* read-only; NULL with --no-ledger */
   gboolean colour;
   mg_severity_t worst;  /* worst verdict so far */
   int error_status;     /* first error's sysexits code, 0 if none */
@@ -41,10 +42,27 @@ judge_message (check_t *check, const mg_message_t *message)
 {
   g_autoptr (mg_analysis_t) analysis = NULL;
   g_autoptr (mg_judgement_t) judgement = NULL;
+  g_autoptr (GPtrArray) history = NULL;
   g_autoptr (GDateTime) at = mg_evaluation_time (check->at, message);
 
   analysis = mg_analysis_new (message, check->config, (const char *const *) check->to);
-  judgement = mg_rules_judge (analysis, at, check->history);
+  if (check->ledger != NULL)
+    {
+      /* only the entries this message's rules read: the cost follows
+       * them, not the size of the ledger */
+      g_autoptr (mg_history_query_t) query = mg_rules_history_query (analysis);
+      g_autoptr (GError) error = NULL;
+
+      history = mg_ledger_select (check->ledger, query, &error);
+      if (history == NULL)
+        {
+          mg_print_error ("%s: %s", message->source, error->message);
+          if (check->error_status == 0)
+            check->error_status = mg_error_exit_code (error);
+          return;
+        }
+    }
+  judgement = mg_rules_judge (analysis, at, history);
   mg_judgement_allow (judgement, (const char *const *) check->allow);
   if (judgement->verdict > check->worst)
     check->worst = judgement->verdict;
@@ -118,8 +136,10 @@ mg_cmd_check (int argc, char **argv)
 
   if (!check.no_ledger)
     {
-      check.history = mg_read_history (&check.common, config, &error);
-      if (check.history == NULL)
+      g_autofree char *path = mg_ledger_file (&check.common, config);
+
+      check.ledger = mg_ledger_open (path, FALSE, config->busy_timeout_ms, &error);
+      if (check.ledger == NULL)
         {
           mg_print_error ("%s", error->message);
           status = mg_error_exit_code (error);
@@ -153,8 +173,7 @@ mg_cmd_check (int argc, char **argv)
     status = check.worst == MG_SEVERITY_BLOCK ? 2 : check.worst == MG_SEVERITY_WARN ? 1 : 0;
 
 out:
-  if (check.history != NULL)
-    g_ptr_array_unref (check.history);
+  mg_ledger_close (check.ledger);
   g_strfreev (check.to);
   g_strfreev (check.allow);
   g_free (check.at);
