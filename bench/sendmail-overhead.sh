@@ -191,8 +191,8 @@ line "matchguard sendmail mode (rules+ledger+relay)" send
 echo
 r_med=$(ratio "${median[send]}" "${median[base_fs]}")
 r_mean=$(ratio "${mean[send]}" "${mean[base_fs]}")
-verdict=$(awk -v r="$r_med" 'BEGIN { print (r <= 2.2) ? "met" : "NOT met" }')
-echo "  sendmail / baseline   ${r_med}x (medians), ${r_mean}x (means)   target <= 2.2x: $verdict"
+verdict=$(awk -v r="$r_med" 'BEGIN { print (r <= 2.0) ? "met" : "NOT met" }')
+echo "  sendmail / baseline   ${r_med}x (medians), ${r_mean}x (means)   target <= 2.0x (issue 5; issue 3 asked 2.2x): $verdict"
 echo "  check / baseline      $(ratio "${median[check]}" "${median[base_fs]}")x (medians), $(ratio "${mean[check]}" "${mean[base_fs]}")x (means)"
 echo "  sendmail / in-memory baseline  $(ratio "${median[send]}" "${median[base_mem]}")x (medians)"
 awk -v s="${median[send]}" -v c="${median[check]}" -v b="${median[base_fs]}" 'BEGIN {
