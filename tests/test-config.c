@@ -683,7 +683,7 @@ main (void)
   };
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *cache_home = g_dir_make_tmp ("test-config-cache-XXXXXX", NULL);
+  g_autofree char *cache_home = g_dir_make_tmp ("test-config cache ?#%20-XXXXXX", NULL);   /* what a URI must escape */
   g_autofree char *cache_dir = NULL;
   int failed;
   guint i;
