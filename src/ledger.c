@@ -883,6 +883,28 @@ read_entry (const mg_ledger_t *ledger, sqlite3_stmt *stmt, GError **error)
   return g_steal_pointer (&entry);
 }
 
+/* Steps @stmt (prepared with result @rc, finalized here) and appends an
+ * entry per row to @entries; FALSE with @error set on any failure. */
+static gboolean
+read_rows (const mg_ledger_t *ledger, sqlite3_stmt *stmt, int rc, GPtrArray *entries, GError **error)
+{
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      mg_entry_t *entry = read_entry (ledger, stmt, error);
+      if (entry == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      g_ptr_array_add (entries, entry);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sqlite_error (ledger, rc, "read", error);
+  return TRUE;
+}
+
 GPtrArray *
 mg_ledger_entries (mg_ledger_t *ledger, GError **error)
 {
@@ -897,23 +919,8 @@ mg_ledger_entries (mg_ledger_t *ledger, GError **error)
 
   rc = sqlite3_prepare_v2 (ledger->db, "SELECT id, " ENTRY_COLUMNS " FROM entries ORDER BY time, id",
                            -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      mg_entry_t *entry = read_entry (ledger, stmt, error);
-      if (entry == NULL)
-        {
-          sqlite3_finalize (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (entries, entry);
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sqlite_error (ledger, rc, "read", error);
-      return NULL;
-    }
+  if (!read_rows (ledger, stmt, rc, entries, error))
+    return NULL;
   return g_steal_pointer (&entries);
 }
 
@@ -1006,23 +1013,8 @@ mg_ledger_select (mg_ledger_t *ledger, const mg_history_query_t *query, GError *
   rc = sqlite3_prepare_v2 (ledger->db, sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     rc = bind_query (stmt, query);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      mg_entry_t *entry = read_entry (ledger, stmt, error);
-      if (entry == NULL)
-        {
-          sqlite3_finalize (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (entries, entry);
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sqlite_error (ledger, rc, "read", error);
-      return NULL;
-    }
+  if (!read_rows (ledger, stmt, rc, entries, error))
+    return NULL;
   /* the SQL finds exactly these; this keeps mg_entry_relevant() the one
    * definition should the two ever disagree */
   keep_relevant (entries, query);
