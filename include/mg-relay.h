@@ -58,6 +58,30 @@ G_BEGIN_DECLS
 int mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t *spool,
                   gboolean strip_override, guint timeout_seconds, gboolean *complete,
                   GError **error);
+/* mg_relay_run() in two steps, so that the relay starts up (exec,
+ * dynamic loading, its configuration, a connection) while matchguard
+ * still makes the ledger entry durable:
+ *
+ * mg_relay_start() starts it with its standard input a pipe that nothing
+ * is written to yet; it cannot send anything before it reads the end of
+ * that input.  NULL with @error (above) when it cannot be started.  Until
+ * the input is closed, SIGHUP, SIGINT, SIGQUIT and SIGTERM to matchguard
+ * SIGKILL the relay first, so that it never reads the end of an empty or
+ * truncated message.
+ *
+ * mg_relay_finish() writes @spool, closes the input and waits: the rest of
+ * mg_relay_run(), whose result it returns; @timeout_seconds counts from
+ * the start.  mg_relay_abort() SIGKILLs the relay while its input is
+ * still open, so that it sends nothing, and reaps it.  Either frees
+ * @relay. */
+typedef struct mg_relay mg_relay_t;
+
+mg_relay_t *mg_relay_start (const char *const *relay_argv, const char *const *args,
+                            guint timeout_seconds, GError **error);
+int mg_relay_finish (mg_relay_t *relay, mg_spool_t *spool, gboolean strip_override,
+                     gboolean *complete, GError **error);
+void mg_relay_abort (mg_relay_t *relay);
+
 /* Runs the relay like mg_relay_run() but with matchguard's own standard
  * input, for modes that are not a send (-bp, -bs, --serverinfo, ...: see
  * mg_sendargs_is_passthrough()).  Nothing is read or checked.  Returns its

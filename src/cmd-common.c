@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "mg-common.h"
+#include "mg-localtime.h"
 #include "mg-ledger.h"
 #include "mg-secret.h"
 #include "mg-sources.h"
@@ -78,11 +79,12 @@ mg_load_config (const mg_common_options_t *options)
 gboolean
 mg_check_at_option (const char *command, const char *at)
 {
-  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr (GTimeZone) local = NULL;
   g_autoptr (GDateTime) when = NULL;
 
   if (at == NULL || strcmp (at, "now") == 0 || strcmp (at, "header") == 0)
     return TRUE;
+  local = g_time_zone_new_local ();
   when = g_date_time_new_from_iso8601 (at, local);
   if (when == NULL)
     {
@@ -96,21 +98,24 @@ mg_check_at_option (const char *command, const char *at)
 GDateTime *
 mg_evaluation_time (const char *at, const mg_message_t *message)
 {
-  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
-
   if (at != NULL && strcmp (at, "header") == 0)
     {
       if (message != NULL && message->date != NULL)
         {
           /* NULL when the local time would be past 9999 (a Date of
            * 9999-12-31 in a zone west of ours): keep the Date's own zone */
-          GDateTime *date = g_date_time_to_local (message->date);
+          GDateTime *date = mg_local_to_local (message->date);
           return date != NULL ? date : g_date_time_ref (message->date);
         }
     }
   else if (at != NULL && strcmp (at, "now") != 0)
-    return g_date_time_new_from_iso8601 (at, local);
-  return g_date_time_new_now_local ();
+    {
+      /* a time without an offset is local: only here is GLib's local
+       * zone made (mg-localtime.h) */
+      g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+      return g_date_time_new_from_iso8601 (at, local);
+    }
+  return mg_local_now ();
 }
 
 char *

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "mg-common.h"
+#include "mg-localtime.h"
 #include "mg-ledger.h"
 #include "mg-output.h"
 
@@ -15,7 +16,7 @@
 static char *
 format_time (gint64 time)
 {
-  g_autoptr (GDateTime) local = g_date_time_new_from_unix_local (time);
+  g_autoptr (GDateTime) local = mg_local_from_unix (time);
 
   if (local == NULL)
     return g_strdup_printf ("%" G_GINT64_FORMAT, time);

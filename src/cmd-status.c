@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "mg-analysis.h"
 #include "mg-common.h"
+#include "mg-localtime.h"
 #include "mg-ledger.h"
 #include "mg-output.h"
 #include "mg-rules.h"
@@ -105,7 +106,7 @@ programs_told_first (const GPtrArray *history, GDateTime *at)
 static char *
 format_day (gint64 time)
 {
-  g_autoptr (GDateTime) local = g_date_time_new_from_unix_local (time);
+  g_autoptr (GDateTime) local = mg_local_from_unix (time);
 
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("?");
 }

@@ -20,6 +20,14 @@
  *   exit status decides.  If the spool cannot be read back, the relay is
  *   killed while its input is still open, so that it never sees the end
  *   of a truncated message and sends it.
+ * - mg_relay_start() and mg_relay_finish() split the run so that a send
+ *   overlaps the relay's start-up with the ledger's fsync: the relay is
+ *   started with an input nothing has been written to, and only fed once
+ *   the entry is durable.  Until the input is closed, a catchable fatal
+ *   signal to us kills the relay first (on_fatal_signal()), so that our
+ *   death does not hand it the end of an empty or partial message; only
+ *   SIGKILL to us alone cannot be guarded against, as before while
+ *   writing.
  * - A deadline bounds the whole run (writing and waiting): our end of the
  *   pipe is non-blocking, so a relay that stops reading cannot hold the
  *   write, and the wait polls a pidfd (else waitpid(WNOHANG) every 10 ms).
@@ -340,48 +348,150 @@ check_relay_argv (const char *const *relay_argv, GError **error)
   return TRUE;
 }
 
-int
-mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t *spool,
-              gboolean strip_override, guint timeout_seconds, gboolean *complete,
-              GError **error)
+struct mg_relay {
+  char *program;                /* relay_argv[0], for messages */
+  pid_t pid;
+  int input;                    /* our end of the relay's standard input */
+  gint64 deadline;              /* g_get_monotonic_time(); 0: none */
+  guint timeout_seconds;
+};
+
+/* The relay started and not yet given the end of its input, for
+ * on_fatal_signal(): one at a time. */
+static volatile sig_atomic_t pending_pid;
+static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+static struct sigaction saved_actions[G_N_ELEMENTS (fatal_signals)];
+
+/* matchguard is being killed while the relay waits for its input: the
+ * relay goes first, so that it never reads the end of an empty or
+ * truncated message and sends it (async-signal-safe calls only). */
+static void
+on_fatal_signal (int sig)
+{
+  struct sigaction dfl;
+
+  if (pending_pid > 0)
+    kill ((pid_t) pending_pid, SIGKILL);
+  memset (&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction (sig, &dfl, NULL);
+  raise (sig);
+}
+
+static void
+guard_pending (pid_t pid)
+{
+  struct sigaction action;
+  gsize i;
+
+  memset (&action, 0, sizeof action);
+  action.sa_handler = on_fatal_signal;
+  sigemptyset (&action.sa_mask);
+  pending_pid = pid;
+  for (i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
+    sigaction (fatal_signals[i], &action, &saved_actions[i]);
+}
+
+static void
+unguard_pending (void)
+{
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
+    sigaction (fatal_signals[i], &saved_actions[i], NULL);
+  pending_pid = 0;
+}
+
+/* Closes our end of the relay's input, which lets it read the end of the
+ * message: from here on, a signal to us no longer concerns it. */
+static void
+release_input (mg_relay_t *relay)
+{
+  if (relay->input >= 0)
+    close (relay->input);
+  relay->input = -1;
+  unguard_pending ();
+}
+
+static void
+relay_free (mg_relay_t *relay)
+{
+  g_free (relay->program);
+  g_free (relay);
+}
+
+mg_relay_t *
+mg_relay_start (const char *const *relay_argv, const char *const *args, guint timeout_seconds,
+                GError **error)
 {
   g_autoptr (GPtrArray) argv = NULL;
-  g_autoptr (GError) write_error = NULL;
-  gint64 deadline = 0;
+  mg_relay_t *relay;
   int pipefd[2];
   pid_t pid;
 
-  g_return_val_if_fail (relay_argv != NULL, -1);
-  g_return_val_if_fail (spool != NULL, -1);
-  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+  g_return_val_if_fail (relay_argv != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (complete != NULL)
-    *complete = TRUE;
   if (!check_relay_argv (relay_argv, error))
-    return -1;
+    return NULL;
   argv = build_argv (relay_argv, args);
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     {
       int errnum = errno;
       g_set_error (error, MG_ERROR, MG_ERROR_TEMPFAIL, "cannot start relay '%s': %s",
                    relay_argv[0], g_strerror (errnum));
-      return -1;
+      return NULL;
     }
   pid = spawn ((const char *const *) argv->pdata, pipefd[0], error);
   close (pipefd[0]);
   if (pid < 0)
     {
       close (pipefd[1]);
-      return -1;
+      return NULL;
     }
+  guard_pending (pid);
 
+  relay = g_new0 (mg_relay_t, 1);
+  relay->program = g_strdup (relay_argv[0]);
+  relay->pid = pid;
+  relay->input = pipefd[1];
+  relay->timeout_seconds = timeout_seconds;
   if (timeout_seconds > 0)
     {
-      deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
+      relay->deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
       /* our end only: the relay's end is another open file description */
-      fcntl (pipefd[1], F_SETFL, fcntl (pipefd[1], F_GETFL) | O_NONBLOCK);
+      fcntl (relay->input, F_SETFL, fcntl (relay->input, F_GETFL) | O_NONBLOCK);
     }
-  if (!mg_spool_write_until (spool, pipefd[1], strip_override, deadline, &write_error))
+  return relay;
+}
+
+void
+mg_relay_abort (mg_relay_t *relay)
+{
+  if (relay == NULL)
+    return;
+  /* killed while its input is open: it never sees an end */
+  kill (relay->pid, SIGKILL);
+  release_input (relay);
+  while (waitpid (relay->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  relay_free (relay);
+}
+
+int
+mg_relay_finish (mg_relay_t *relay, mg_spool_t *spool, gboolean strip_override,
+                 gboolean *complete, GError **error)
+{
+  g_autoptr (GError) write_error = NULL;
+  int status;
+
+  g_return_val_if_fail (relay != NULL, -1);
+  g_return_val_if_fail (spool != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (complete != NULL)
+    *complete = TRUE;
+  if (!mg_spool_write_until (spool, relay->input, strip_override, relay->deadline, &write_error))
     {
       if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
         {
@@ -392,26 +502,46 @@ mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t
       else if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         {
           /* signalled while its input is open: it never sees an end */
-          stop_relay (pid);
-          close (pipefd[1]);
-          set_timeout_error (error, relay_argv[0], timeout_seconds, FALSE);
+          stop_relay (relay->pid);
+          release_input (relay);
+          set_timeout_error (error, relay->program, relay->timeout_seconds, FALSE);
+          relay_free (relay);
           return -1;
         }
       else
         {
-          /* kill it before it reads the end of a truncated message */
-          kill (pid, SIGKILL);
-          close (pipefd[1]);
-          while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-            ;
+          /* killed before it reads the end of a truncated message */
+          g_autofree char *program = g_strdup (relay->program);
+
+          mg_relay_abort (relay);
           g_propagate_prefixed_error (error, g_steal_pointer (&write_error),
                                       "relay '%s' stopped, the message was not sent: ",
-                                      relay_argv[0]);
+                                      program);
           return -1;
         }
     }
-  close (pipefd[1]);
-  return wait_relay (pid, relay_argv[0], deadline, timeout_seconds, error);
+  release_input (relay);
+  status = wait_relay (relay->pid, relay->program, relay->deadline, relay->timeout_seconds,
+                       error);
+  relay_free (relay);
+  return status;
+}
+
+int
+mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spool_t *spool,
+              gboolean strip_override, guint timeout_seconds, gboolean *complete,
+              GError **error)
+{
+  mg_relay_t *relay;
+
+  g_return_val_if_fail (spool != NULL, -1);
+
+  if (complete != NULL)
+    *complete = TRUE;
+  relay = mg_relay_start (relay_argv, args, timeout_seconds, error);
+  if (relay == NULL)
+    return -1;
+  return mg_relay_finish (relay, spool, strip_override, complete, error);
 }
 
 int

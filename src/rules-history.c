@@ -13,6 +13,7 @@
 
 #include "mg-fingerprint.h"
 #include "mg-ledger.h"
+#include "mg-localtime.h"
 #include "rules-private.h"
 
 GBytes *
@@ -61,7 +62,7 @@ program_history (const judge_t *j, const mg_program_t *program)
 static char *
 format_day (gint64 time)
 {
-  g_autoptr (GDateTime) local = g_date_time_new_from_unix_local (time);
+  g_autoptr (GDateTime) local = mg_local_from_unix (time);
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("an earlier date");
 }
 
@@ -374,5 +375,5 @@ mg_rules_next_followup (const mg_config_t *config, const mg_program_t *program,
       if (*why == NULL)
         *why = "too soon after the previous one";
     }
-  return g_date_time_new_from_unix_local (earliest);
+  return mg_local_from_unix (earliest);
 }

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "mg-localtime.h"
 #include "rules-private.h"
 
 void
@@ -116,10 +117,8 @@ program_list (GPtrArray *groups)
 GDateTime *
 judge_end_of_day (const GDate *date)
 {
-  g_autoptr (GDateTime) start = g_date_time_new_local (g_date_get_year (date),
-                                                      g_date_get_month (date),
-                                                      g_date_get_day (date), 0, 0, 0);
-  return start != NULL ? g_date_time_add_days (start, 1) : NULL;
+  return mg_local_day_start (g_date_get_year (date), g_date_get_month (date),
+                             g_date_get_day (date) + 1);
 }
 
 static gboolean

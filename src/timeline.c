@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mg-analysis.h"
+#include "mg-localtime.h"
 #include "mg-timeline.h"
 
 #define LEFT 200      /* room for the program ids */
@@ -40,8 +41,8 @@ colour_of (const char *kind)
 static gint64
 day_start (const GDate *date)
 {
-  g_autoptr (GDateTime) t = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
-                                                  g_date_get_day (date), 0, 0, 0);
+  g_autoptr (GDateTime) t = mg_local_day_start (g_date_get_year (date), g_date_get_month (date),
+                                               g_date_get_day (date));
   /* 719163: the Julian day of 1970-01-01 */
   return t != NULL ? g_date_time_to_unix (t) : ((gint64) g_date_get_julian (date) - 719163) * DAY;
 }
@@ -106,8 +107,9 @@ vertical_line (GString *svg, const axis_t *axis, const GDate *date, int height, 
 static void
 month_ticks (GString *svg, const axis_t *axis, int height)
 {
-  g_autoptr (GDateTime) start = g_date_time_new_from_unix_local (axis->t0);
-  g_autoptr (GDateTime) month = NULL;
+  g_autoptr (GDateTime) start = mg_local_from_unix (axis->t0);
+  GDateTime *month;
+  int year, first, k;
   gint64 months = (axis->t1 - axis->t0) / (30 * DAY);
   /* a tick a month for a season; a few dozen at most for a span of years
    * (a date in year 9999 would otherwise make 96,000) */
@@ -115,12 +117,13 @@ month_ticks (GString *svg, const axis_t *axis, int height)
 
   if (start == NULL)
     return;   /* before year 1 or after 9999: no ticks */
-  month = g_date_time_new_local (g_date_time_get_year (start), g_date_time_get_month (start), 1, 0, 0, 0);
+  year = g_date_time_get_year (start);
+  first = g_date_time_get_month (start);
   /* month is NULL past December 9999 */
-  while (month != NULL && g_date_time_to_unix (month) <= axis->t1)
+  for (k = 0; (month = mg_local_day_start (year, first + k, 1)) != NULL
+              && g_date_time_to_unix (month) <= axis->t1;
+       k += step)
     {
-      GDateTime *next;
-
       if (g_date_time_to_unix (month) >= axis->t0)
         {
           g_autofree char *name = g_date_time_format (month, "%b %Y");
@@ -131,10 +134,9 @@ month_ticks (GString *svg, const axis_t *axis, int height)
           g_string_append_printf (svg, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#666\">%s"
                                   "</text>\n", x + 2, height + 12, name);
         }
-      next = g_date_time_add_months (month, step);
       g_date_time_unref (month);
-      month = next;
     }
+  g_clear_pointer (&month, g_date_time_unref);
 }
 
 char *
@@ -185,7 +187,7 @@ mg_timeline_svg (const mg_config_t *config, const GPtrArray *programs, const GPt
 
           if (!mg_entry_has_program (entry, program->id))
             continue;
-          when = g_date_time_new_from_unix_local (entry->time);
+          when = mg_local_from_unix (entry->time);
           day = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
           subject = g_markup_escape_text (entry->subject != NULL ? entry->subject : "", -1);
           /* sent mail is a filled dot; refused and failed attempts a ring */

@@ -266,6 +266,35 @@ one_line "ledger turned read-only" "ledger.*(Read-only file system|readonly|read
 if [ "$(count)" -eq $((RUN0 + 1)) ]; then ok "ledger turned read-only: only the first message was relayed"
 else bad "ledger turned read-only: the relay ran $(($(count) - RUN0)) times, expected 1 (the first message)"; fi
 
+# the ledger's file system fills up just before the second send: its
+# entry cannot be committed, and by then the relay is already running (it
+# starts while the entry is made durable, mg_relay_start()); it must be
+# killed before it reads the end of its input, and the client keeps the
+# message
+cat >"$T/in/fill" <<EOF
+#!/bin/sh
+# the first send creates the ledger; then the file system fills up
+"\$@" <"$T/in/small.eml" >/dev/null 2>&1 || exit 96
+echo "first: \$(cat "$T/relay/count")" >"$T/in/fill.log"
+dd if=/dev/zero of="$T/mnt/filler" bs=4k >/dev/null 2>&1
+exec "\$@"
+EOF
+chmod +x "$T/in/fill"
+mounted size=1m,mode=700
+RUN0=$(count)
+send "$T/mnt/ledger.db" 60 "$T/in/second.eml" "${WRAP[@]}" "$T/in/fill"
+code "ledger's disk full at the commit" 75
+one_line "ledger's disk full at the commit" "ledger.*(full|No space left).*the message was not sent"
+read_end=0
+for ((n = RUN0 + 2; n <= $(count); n++)); do
+    if [ -e "$T/relay/eof.$n" ] || [ -s "$T/relay/got.$n" ]; then read_end=1; fi
+done
+if [ "$(head -c 7 "$T/in/fill.log" 2>/dev/null)" != "first: " ]; then
+    bad "ledger's disk full at the commit: the first send failed"
+elif [ "$read_end" -eq 0 ]; then
+    ok "ledger's disk full at the commit: the relay started for it read nothing ($(($(count) - RUN0 - 1)) run(s))"
+else bad "ledger's disk full at the commit: the relay read the message"; fi
+
 # another process takes the ledger while the relay runs, past
 # busy_timeout_ms: the relay's status stands (the message went), the
 # entry stays pending (it counts as sent mail), and the user is told

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -455,6 +456,151 @@ test_passthrough_errors (void **state)
   assert_true (g_error_matches (e3, MG_ERROR, MG_ERROR_CONFIG));
 }
 
+/* "waiter": one process (shell builtins only, no cat child, so that a
+ * signal to it is a signal to the reader) that says it started, then
+ * copies its input to body and creates eof once it has read the end. */
+static const char waiter_script[] =
+  "#!/bin/sh\n"
+  "echo $$ > \"$MG_TEST_DIR/started.tmp\"\n"
+  "mv \"$MG_TEST_DIR/started.tmp\" \"$MG_TEST_DIR/started\"\n"
+  "while IFS= read -r line; do printf '%s\\n' \"$line\"; done > \"$MG_TEST_DIR/body\"\n"
+  ": > \"$MG_TEST_DIR/eof\"\n"
+  "exit 0\n";
+
+/* The pid the waiter wrote once it runs; fails after 20 s. */
+static pid_t
+wait_for_waiter (void)
+{
+  g_autofree char *path = path_in_dir ("started");
+  gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_autofree char *text = NULL;
+
+  while (!g_file_get_contents (path, &text, NULL, NULL))
+    {
+      if (g_get_monotonic_time () > until)
+        fail_msg ("the relay never started");
+      g_usleep (2000);
+    }
+  return (pid_t) atoi (text);
+}
+
+static gboolean
+exists (const char *name)
+{
+  g_autofree char *path = path_in_dir (name);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+remove_waiter_outputs (void)
+{
+  const char *names[] = { "started", "body", "eof" };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = path_in_dir (names[i]);
+      unlink (path);
+    }
+}
+
+/* Started, the relay waits for its input: given it later, it gets the
+ * whole message and its status is returned. */
+static void
+test_start_then_finish (void **state)
+{
+  g_autofree char *script = path_in_dir ("waiter");
+  const char *relay[] = { script, NULL };
+  g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+  g_autoptr (GError) error = NULL;
+  mg_relay_t *started;
+  gboolean complete = FALSE;
+
+  remove_waiter_outputs ();
+  started = mg_relay_start (relay, NULL, 30, &error);
+  assert_non_null (started);
+  wait_for_waiter ();
+  g_usleep (50000);
+  assert_false (exists ("eof"));   /* still waiting for the message */
+  assert_int_equal (mg_relay_finish (started, spool, TRUE, &complete, &error), 0);
+  assert_null (error);
+  assert_true (complete);
+  assert_true (exists ("eof"));
+  assert_output ("body", message_stripped, strlen (message_stripped));
+  remove_waiter_outputs ();
+}
+
+/* Aborted (the ledger entry could not be committed), a started relay is
+ * killed while its input is open: it never reads an end, so it can send
+ * nothing, and it is reaped. */
+static void
+test_start_then_abort (void **state)
+{
+  g_autofree char *script = path_in_dir ("waiter");
+  const char *relay[] = { script, NULL };
+  mg_relay_t *started;
+  pid_t pid;
+
+  remove_waiter_outputs ();
+  started = mg_relay_start (relay, NULL, 0, NULL);
+  assert_non_null (started);
+  pid = wait_for_waiter ();
+  mg_relay_abort (started);
+  assert_int_equal (kill (pid, 0), -1);   /* gone and reaped */
+  assert_int_equal (errno, ESRCH);
+  g_usleep (50000);
+  assert_false (exists ("eof"));
+  remove_waiter_outputs ();
+  mg_relay_abort (NULL);   /* nothing started: nothing to do */
+}
+
+/* matchguard killed (SIGTERM) between starting the relay and giving it
+ * the message: the relay is killed first, so that the end of its input,
+ * which our death brings, is not the end of a message it would send. */
+static void
+test_signal_while_started (void **state)
+{
+  g_autofree char *script = path_in_dir ("waiter");
+  const char *relay[] = { script, NULL };
+  gint64 until;
+  pid_t child, pid;
+  int status;
+
+  remove_waiter_outputs ();
+  child = fork ();
+  assert_true (child >= 0);
+  if (child == 0)
+    {
+      mg_relay_t *started = mg_relay_start (relay, NULL, 0, NULL);
+
+      if (started == NULL)
+        _exit (3);
+      wait_for_waiter ();
+      raise (SIGTERM);
+      _exit (4);   /* not reached: SIGTERM ends us */
+    }
+  assert_int_equal (waitpid (child, &status, 0), child);
+  assert_true (WIFSIGNALED (status));
+  assert_int_equal (WTERMSIG (status), SIGTERM);
+  pid = wait_for_waiter ();
+  /* orphaned, it is reaped by init: wait until it is gone */
+  until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (kill (pid, 0) == 0 && g_get_monotonic_time () < until)
+    {
+      g_autofree char *stat = g_strdup_printf ("/proc/%d/stat", (int) pid);
+      g_autofree char *text = NULL;
+      const char *state_field;
+
+      /* a zombie has read all it ever will */
+      if (g_file_get_contents (stat, &text, NULL, NULL)
+          && (state_field = strrchr (text, ')')) != NULL && state_field[2] == 'Z')
+        break;
+      g_usleep (2000);
+    }
+  assert_false (exists ("eof"));
+  remove_waiter_outputs ();
+}
+
 int
 main (void)
 {
@@ -473,6 +619,9 @@ main (void)
     cmocka_unit_test_setup (test_child_environment, setup),
     cmocka_unit_test_setup (test_passthrough, setup),
     cmocka_unit_test_setup (test_passthrough_errors, setup),
+    cmocka_unit_test_setup (test_start_then_finish, setup),
+    cmocka_unit_test_setup (test_start_then_abort, setup),
+    cmocka_unit_test_setup (test_signal_while_started, setup),
   };
   g_autoptr (GError) error = NULL;
   int status;
@@ -490,6 +639,7 @@ main (void)
   write_script ("read-some", "#!/bin/sh\nhead -c 10 > /dev/null\nexit 0\n", 0755);
   write_script ("not-executable", "#!/bin/sh\nexit 0\n", 0644);
   write_script ("hang", "#!/bin/sh\nexec sleep 60\n", 0755);
+  write_script ("waiter", waiter_script, 0755);
   write_script ("hang-after-end",
                 "#!/bin/sh\ncat > \"$MG_TEST_DIR/body\"\ntrap '' TERM\nexec sleep 60\n", 0755);
   g_mime_init ();
@@ -498,7 +648,7 @@ main (void)
 
   {
     const char *names[] = { "capture", "killself", "exit-early", "read-some", "not-executable",
-                            "hang", "hang-after-end" };
+                            "hang", "hang-after-end", "waiter" };
     gsize i;
 
     remove_outputs ();
