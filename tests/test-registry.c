@@ -449,6 +449,73 @@ test_mentions_odd_names (void **state)
   assert_int_equal (g_array_index (mentions, mg_mention_t, 1).end, 25);
 }
 
+/* A cached registry of 3,000 programs: the filter of first words that
+ * spares most queries (registry-cache.c) never hides a name: each
+ * program's name and alias is found in text, as is a name that starts
+ * with punctuation (the empty first word); words that start no name find
+ * nothing. */
+static void
+test_cached_mentions_large (void **state)
+{
+  g_autoptr(mg_registry_t) large = mg_registry_new ();
+  g_autofree char *dir = g_dir_make_tmp ("test-registry-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "registry.sqlite", NULL);
+  const char *sources[] = { NULL };
+  g_autofree char *signature = mg_registry_cache_signature (sources);
+  g_autoptr(mg_registry_t) cached = NULL;
+  mg_program_t *odd = mg_program_new ("odd");
+  guint i;
+
+  (void) state;
+  for (i = 0; i < 3000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("p%u", i);
+      mg_program_t *program = mg_program_new (id);
+
+      /* made-up words: "qa", "qb", ... one per program */
+      program->name = g_strdup_printf ("Q%c%c%c Radiology", 'a' + i % 26, 'a' + i / 26 % 26,
+                                       'a' + i / 676);
+      g_strfreev (program->aliases);
+      program->aliases = g_new0 (char *, 2);
+      program->aliases[0] = g_strdup_printf ("Z%u IR", i);
+      g_strfreev (program->domains);
+      program->domains = g_new0 (char *, 2);
+      program->domains[0] = g_strdup_printf ("h%u.example.org", i);
+      assert_true (mg_registry_add (large, program));
+    }
+  odd->name = g_strdup ("(IR) Program");
+  g_strfreev (odd->domains);
+  odd->domains = g_strsplit ("odd.example.org", ";", -1);
+  assert_true (mg_registry_add (large, odd));
+  assert_true (mg_registry_cache_write (file, signature, large, NULL));
+  cached = mg_registry_new_cached (mg_registry_cache_open (file, signature));
+
+  for (i = 0; i < 3000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("at q%c%c%c radiology and z%u ir we met",
+                                               'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676, i);
+      g_autofree char *id = g_strdup_printf ("p%u", i);
+      g_autoptr(GArray) mentions = mg_registry_find_mentions (cached, text, strlen (text));
+
+      if (mentions->len != 2 || strcmp (g_array_index (mentions, mg_mention_t, 0).program->id, id) != 0
+          || strcmp (g_array_index (mentions, mg_mention_t, 1).program->id, id) != 0)
+        fail_msg ("'%s': %u mentions, expected 2 of %s", text, mentions->len, id);
+    }
+  {
+    const char *none = "nothing of the sort radiology ir program qzzz z3000";
+    const char *paren = "see (ir) program";
+    g_autoptr(GArray) no = mg_registry_find_mentions (cached, none, strlen (none));
+    g_autoptr(GArray) yes = mg_registry_find_mentions (cached, paren, strlen (paren));
+
+    assert_int_equal (no->len, 0);
+    assert_int_equal (yes->len, 1);
+    assert_string_equal (g_array_index (yes, mg_mention_t, 0).program->id, "odd");
+  }
+  g_clear_pointer (&cached, mg_registry_free);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 /* ---- shared words and contacts' last names ------------------------------ */
 
 typedef struct {
@@ -664,6 +731,7 @@ main (void)
     cmocka_unit_test (test_contact_names),
     cmocka_unit_test (test_match_large_registry),
     cmocka_unit_test (test_mentions_odd_names),
+    cmocka_unit_test (test_cached_mentions_large),
   };
   static const struct CMUnitTest cache_tests[] = {
     cmocka_unit_test (test_cache_round_trip),
