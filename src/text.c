@@ -140,16 +140,60 @@ normalize_char (gunichar c, char *out)
   return len;
 }
 
+/* The first pass emits a byte or a few at a time, with a segment and an
+ * offset for each: gathered here and appended to the region a chunk at a
+ * time, instead of growing three arrays for every character (that was
+ * an eighth of `audit`). */
+#define EMIT_CHUNK 1024
+
+typedef struct {
+  mg_region_t *region;
+  gsize n;
+  char bytes[EMIT_CHUNK];
+  guint32 seg[EMIT_CHUNK];
+  guint32 off[EMIT_CHUNK];
+} emitter_t;
+
+static void
+emitter_flush (emitter_t *e)
+{
+  if (e->n == 0)
+    return;
+  g_string_append_len (e->region->norm, e->bytes, (gssize) e->n);
+  g_array_append_vals (e->region->seg_of, e->seg, (guint) e->n);
+  g_array_append_vals (e->region->off_of, e->off, (guint) e->n);
+  e->n = 0;
+}
+
+/* @n is at most a character's normal form (a few dozen bytes) */
+static inline void
+emitter_put (emitter_t *e, const char *bytes, gsize n, guint32 seg, guint32 off)
+{
+  gsize i;
+
+  if (e->n + n > EMIT_CHUNK)
+    emitter_flush (e);
+  for (i = 0; i < n; i++, e->n++)
+    {
+      e->bytes[e->n] = bytes[i];
+      e->seg[e->n] = seg;
+      e->off[e->n] = off;
+    }
+}
+
 /* First pass: characters and white space, into @region. */
 static void
 append_characters (mg_region_t *region, const char *text, gsize len,
                    guint32 seg, gboolean delsp)
 {
+  emitter_t out;
   gap_t gap = region->norm->len > 0 ? GAP_PARAGRAPH : GAP_NONE;
   guint32 gap_off = 0;
   gboolean line_has_text = FALSE;
   gsize i = 0;
 
+  out.region = region;
+  out.n = 0;
   while (i < len)
     {
       const char *p = text + i;
@@ -223,15 +267,16 @@ append_characters (mg_region_t *region, const char *text, gsize len,
 
       if (n > 0)
         {
-          if (gap != GAP_NONE && region->norm->len > 0)
-            emit (region, gap == GAP_PARAGRAPH ? "\n" : " ", 1, seg,
-                  gap == GAP_PARAGRAPH ? (guint32) i : gap_off);
+          if (gap != GAP_NONE && region->norm->len + out.n > 0)
+            emitter_put (&out, gap == GAP_PARAGRAPH ? "\n" : " ", 1, seg,
+                         gap == GAP_PARAGRAPH ? (guint32) i : gap_off);
           gap = GAP_NONE;
-          emit (region, buf, n, seg, (guint32) i);
+          emitter_put (&out, buf, n, seg, (guint32) i);
         }
       line_has_text = TRUE;
       i += clen;
     }
+  emitter_flush (&out);
 }
 
 /* Contractions: what replaces "'SUFFIX" after a word (NULL: keep it). */
