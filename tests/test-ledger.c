@@ -411,6 +411,44 @@ test_reopen_keeps_entries (void **state)
   assert_int_equal (count_entries (f->path), 3);
 }
 
+/* Sends as sendmail mode makes them, one connection each, far past the
+ * 200 pages between checkpoints: SQLite starts the log over several
+ * times, and the log file is never cut back (a commit that overwrites
+ * the file's blocks needs no commit of the file system's journal), nor
+ * does it grow without bound. */
+static void
+test_log_keeps_its_size (void **state)
+{
+  fixture_t *f = *state;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  goffset size = 0, largest = 0;
+  int i;
+
+  for (i = 0; i < 150; i++)
+    {
+      g_autoptr (mg_ledger_t) ledger = open_ok (f->path, TRUE);
+      g_autofree char *id = g_strdup_printf ("size-%d@example.org", i);
+      g_autoptr (mg_entry_t) entry = make_entry (1000 + i, id, "d", "harbor-ir");
+      g_autoptr (GError) error = NULL;
+      struct stat st;
+
+      insert_ok (ledger, entry);
+      if (!mg_ledger_set_status (ledger, entry->id, MG_STATUS_SENT, &error))
+        fail_msg ("set status: %s", error->message);
+      assert_int_equal (g_stat (wal, &st), 0);
+      if (st.st_size < size)
+        fail_msg ("send %d cut the log back from %" G_GOFFSET_FORMAT " to %" G_GOFFSET_FORMAT
+                  " bytes", i, size, (goffset) st.st_size);
+      size = st.st_size;
+      largest = MAX (largest, size);
+    }
+  /* 150 sends write some 1,000 pages: without the checkpoints (4 KiB
+   * pages, 24-byte frame headers) the log would hold over 4 MB */
+  assert_true (largest > 0);
+  assert_true (largest <= 2 * 1024 * 1024);
+  assert_int_equal (count_entries (f->path), 150);
+}
+
 static void
 test_group_writable_refused (void **state)
 {
@@ -1377,6 +1415,7 @@ main (void)
     T (test_create_modes),
     T (test_create_mode_ignores_umask),
     T (test_reopen_keeps_entries),
+    T (test_log_keeps_its_size),
     T (test_group_writable_refused),
     T (test_other_owner_refused),
     T (test_unreadable_refused),
