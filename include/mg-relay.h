@@ -64,7 +64,10 @@ int mg_relay_run (const char *const *relay_argv, const char *const *args, mg_spo
  *
  * mg_relay_start() starts it with its standard input a pipe that nothing
  * is written to yet; it cannot send anything before it reads the end of
- * that input.  NULL with @error (above) when it cannot be started.  Until
+ * that input.  NULL with @error (above) when it cannot be started: the
+ * program is not found or not executable, or there is no pipe or thread
+ * for it.  The spawn itself goes on in a thread after the call returns;
+ * if it fails, mg_relay_finish() returns -1 with the error.  Until
  * the input is closed, SIGHUP, SIGINT, SIGQUIT and SIGTERM to matchguard
  * SIGKILL the relay first, so that it never reads the end of an empty or
  * truncated message.

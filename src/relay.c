@@ -23,11 +23,15 @@
  * - mg_relay_start() and mg_relay_finish() split the run so that a send
  *   overlaps the relay's start-up with the ledger's fsync: the relay is
  *   started with an input nothing has been written to, and only fed once
- *   the entry is durable.  Until the input is closed, a catchable fatal
- *   signal to us kills the relay first (on_fatal_signal()), so that our
- *   death does not hand it the end of an empty or partial message; only
- *   SIGKILL to us alone cannot be guarded against, as before while
- *   writing.
+ *   the entry is durable.  posix_spawn() itself runs in a thread of its
+ *   own (spawner_main()): it returns only once the child has exec'd, and
+ *   the main thread writes the entry meanwhile; mg_relay_finish() and
+ *   mg_relay_abort() join it first.  Until the input is closed, a
+ *   catchable fatal signal to us kills the relay first
+ *   (on_fatal_signal(), which waits for a spawn in progress to give it
+ *   the pid), so that our death does not hand it the end of an empty or
+ *   partial message; only SIGKILL to us alone cannot be guarded against,
+ *   as before while writing.
  * - A deadline bounds the whole run (writing and waiting): our end of the
  *   pipe is non-blocking, so a relay that stops reading cannot hold the
  *   write, and the wait polls a pidfd (else waitpid(WNOHANG) every 10 ms).
@@ -46,6 +50,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -170,20 +175,26 @@ find_program (const char *program, GError **error)
   return NULL;
 }
 
-/* Starts @argv with standard input from @stdin_fd (-1: ours).  Returns the
- * child's pid, or -1 with @error. */
-static pid_t
-spawn (const char *const *argv, int stdin_fd, GError **error)
+/* The signal mask a relay starts with: ours, without SIGPIPE. */
+static void
+child_sigmask (sigset_t *mask)
+{
+  pthread_sigmask (SIG_SETMASK, NULL, mask);
+  sigdelset (mask, SIGPIPE);
+}
+
+/* Starts the program at @path as @argv, with standard input from
+ * @stdin_fd (-1: ours) and the signal mask @mask.  0 with *@pid set, or
+ * the errno of the failure. */
+static int
+spawn_at (const char *path, const char *const *argv, int stdin_fd, const sigset_t *mask,
+          pid_t *pid)
 {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
-  sigset_t defaults, mask;
-  g_autofree char *path = find_program (argv[0], error);
-  pid_t pid = -1;
+  sigset_t defaults;
   int rc;
 
-  if (path == NULL)
-    return -1;
   posix_spawn_file_actions_init (&actions);
   posix_spawnattr_init (&attr);
 
@@ -197,18 +208,31 @@ spawn (const char *const *argv, int stdin_fd, GError **error)
   sigemptyset (&defaults);
   sigaddset (&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault (&attr, &defaults);
-  pthread_sigmask (SIG_SETMASK, NULL, &mask);
-  sigdelset (&mask, SIGPIPE);
-  posix_spawnattr_setsigmask (&attr, &mask);
+  posix_spawnattr_setsigmask (&attr, mask);
   posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  rc = posix_spawn (pid, path, &actions, &attr, (char *const *) argv, environ);
+  posix_spawnattr_destroy (&attr);
+  posix_spawn_file_actions_destroy (&actions);
+  return rc;
+}
 
+/* Starts @argv with standard input from @stdin_fd (-1: ours).  Returns the
+ * child's pid, or -1 with @error. */
+static pid_t
+spawn (const char *const *argv, int stdin_fd, GError **error)
+{
+  g_autofree char *path = find_program (argv[0], error);
+  sigset_t mask;
+  pid_t pid = -1;
+  int rc;
+
+  if (path == NULL)
+    return -1;
+  child_sigmask (&mask);
   /* what we printed comes before what the relay prints */
   fflush (stdout);
   fflush (stderr);
-  rc = posix_spawn (&pid, path, &actions, &attr, (char *const *) argv, environ);
-
-  posix_spawnattr_destroy (&attr);
-  posix_spawn_file_actions_destroy (&actions);
+  rc = spawn_at (path, argv, stdin_fd, &mask, &pid);
   if (rc != 0)
     {
       set_spawn_error (error, argv[0], rc);
@@ -350,27 +374,43 @@ check_relay_argv (const char *const *relay_argv, GError **error)
 
 struct mg_relay {
   char *program;                /* relay_argv[0], for messages */
-  pid_t pid;
+  pid_t pid;                    /* 0 until the spawner has started it */
   int input;                    /* our end of the relay's standard input */
   gint64 deadline;              /* g_get_monotonic_time(); 0: none */
   guint timeout_seconds;
+  /* the spawner thread's: it reads the first three, and sets the last
+   * two before it ends; pthread_join() hands them over */
+  char *path;                   /* the program, found */
+  char **argv;
+  int output;                   /* the relay's end, closed once joined */
+  sigset_t child_mask;
+  pthread_t spawner;
+  int spawn_errnum;             /* posix_spawn()'s, or 0 */
 };
 
 /* The relay started and not yet given the end of its input, for
- * on_fatal_signal(): one at a time. */
+ * on_fatal_signal(): one at a time.  spawning is set while the spawner
+ * thread may be inside posix_spawn(), where a relay can exist whose pid
+ * is not known yet. */
 static volatile sig_atomic_t pending_pid;
+static volatile sig_atomic_t spawning;
 static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 static struct sigaction saved_actions[G_N_ELEMENTS (fatal_signals)];
 
 /* matchguard is being killed while the relay waits for its input: the
  * relay goes first, so that it never reads the end of an empty or
- * truncated message and sends it (async-signal-safe calls only). */
+ * truncated message and sends it (async-signal-safe calls only).  The
+ * spawner thread blocks these signals, so this runs in another thread,
+ * and can wait for the spawner to know the pid (a fraction of a
+ * millisecond). */
 static void
 on_fatal_signal (int sig)
 {
   struct sigaction dfl;
 
-  if (pending_pid > 0)
+  while (__atomic_load_n (&spawning, __ATOMIC_ACQUIRE))
+    ;
+  if (__atomic_load_n (&pending_pid, __ATOMIC_ACQUIRE) > 0)
     kill ((pid_t) pending_pid, SIGKILL);
   memset (&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -379,7 +419,7 @@ on_fatal_signal (int sig)
 }
 
 static void
-guard_pending (pid_t pid)
+guard_pending (void)
 {
   struct sigaction action;
   gsize i;
@@ -387,7 +427,6 @@ guard_pending (pid_t pid)
   memset (&action, 0, sizeof action);
   action.sa_handler = on_fatal_signal;
   sigemptyset (&action.sa_mask);
-  pending_pid = pid;
   for (i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
     sigaction (fatal_signals[i], &action, &saved_actions[i]);
 }
@@ -400,6 +439,43 @@ unguard_pending (void)
   for (i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
     sigaction (fatal_signals[i], &saved_actions[i], NULL);
   pending_pid = 0;
+}
+
+/* The spawner thread: posix_spawn() returns only once the relay has
+ * exec'd (glibc's child shares our memory until then), a quarter of a
+ * millisecond that the main thread spends on the ledger instead. */
+static void *
+spawner_main (void *data)
+{
+  mg_relay_t *relay = data;
+  pid_t pid = 0;
+
+  relay->spawn_errnum = spawn_at (relay->path, (const char *const *) relay->argv,
+                                  relay->output, &relay->child_mask, &pid);
+  if (relay->spawn_errnum == 0)
+    {
+      relay->pid = pid;
+      __atomic_store_n (&pending_pid, pid, __ATOMIC_RELEASE);
+    }
+  __atomic_store_n (&spawning, 0, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+/* Waits for the spawner: TRUE when the relay runs; else FALSE with @error
+ * (NULL: not told), its input closed. */
+static gboolean
+join_spawner (mg_relay_t *relay, GError **error)
+{
+  if (relay->output >= 0)
+    {
+      pthread_join (relay->spawner, NULL);
+      close (relay->output);
+      relay->output = -1;
+    }
+  if (relay->spawn_errnum == 0)
+    return TRUE;
+  set_spawn_error (error, relay->program, relay->spawn_errnum);
+  return FALSE;
 }
 
 /* Closes our end of the relay's input, which lets it read the end of the
@@ -417,6 +493,8 @@ static void
 relay_free (mg_relay_t *relay)
 {
   g_free (relay->program);
+  g_free (relay->path);
+  g_strfreev (relay->argv);
   g_free (relay);
 }
 
@@ -425,9 +503,12 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
                 GError **error)
 {
   g_autoptr (GPtrArray) argv = NULL;
+  g_autofree char *path = NULL;
   mg_relay_t *relay;
-  int pipefd[2];
-  pid_t pid;
+  pthread_attr_t attr;
+  sigset_t blocked;
+  int pipefd[2], rc;
+  gsize i;
 
   g_return_val_if_fail (relay_argv != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -435,6 +516,9 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
   if (!check_relay_argv (relay_argv, error))
     return NULL;
   argv = build_argv (relay_argv, args);
+  path = find_program (relay_argv[0], error);
+  if (path == NULL)
+    return NULL;
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     {
       int errnum = errno;
@@ -442,20 +526,42 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
                    relay_argv[0], g_strerror (errnum));
       return NULL;
     }
-  pid = spawn ((const char *const *) argv->pdata, pipefd[0], error);
-  close (pipefd[0]);
-  if (pid < 0)
-    {
-      close (pipefd[1]);
-      return NULL;
-    }
-  guard_pending (pid);
 
   relay = g_new0 (mg_relay_t, 1);
   relay->program = g_strdup (relay_argv[0]);
-  relay->pid = pid;
+  relay->path = g_steal_pointer (&path);
+  relay->argv = g_new0 (char *, argv->len);
+  for (i = 0; i + 1 < argv->len; i++)
+    relay->argv[i] = g_strdup (g_ptr_array_index (argv, i));
   relay->input = pipefd[1];
+  relay->output = pipefd[0];
   relay->timeout_seconds = timeout_seconds;
+  child_sigmask (&relay->child_mask);
+
+  /* what we printed comes before what the relay prints */
+  fflush (stdout);
+  fflush (stderr);
+  pthread_sigmask (SIG_SETMASK, NULL, &blocked);
+  for (i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
+    sigaddset (&blocked, fatal_signals[i]);
+  pthread_attr_init (&attr);
+  pthread_attr_setsigmask_np (&attr, &blocked);
+  pthread_attr_setstacksize (&attr, 256 * 1024);
+  __atomic_store_n (&spawning, 1, __ATOMIC_RELEASE);
+  guard_pending ();
+  rc = pthread_create (&relay->spawner, &attr, spawner_main, relay);
+  pthread_attr_destroy (&attr);
+  if (rc != 0)
+    {
+      __atomic_store_n (&spawning, 0, __ATOMIC_RELEASE);
+      close (relay->output);
+      relay->output = -1;
+      release_input (relay);
+      set_spawn_error (error, relay_argv[0], rc);
+      relay_free (relay);
+      return NULL;
+    }
+
   if (timeout_seconds > 0)
     {
       relay->deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
@@ -471,9 +577,10 @@ mg_relay_abort (mg_relay_t *relay)
   if (relay == NULL)
     return;
   /* killed while its input is open: it never sees an end */
-  kill (relay->pid, SIGKILL);
+  if (join_spawner (relay, NULL))
+    kill (relay->pid, SIGKILL);
   release_input (relay);
-  while (waitpid (relay->pid, NULL, 0) < 0 && errno == EINTR)
+  while (relay->pid > 0 && waitpid (relay->pid, NULL, 0) < 0 && errno == EINTR)
     ;
   relay_free (relay);
 }
@@ -491,6 +598,12 @@ mg_relay_finish (mg_relay_t *relay, mg_spool_t *spool, gboolean strip_override,
 
   if (complete != NULL)
     *complete = TRUE;
+  if (!join_spawner (relay, error))
+    {
+      release_input (relay);
+      relay_free (relay);
+      return -1;
+    }
   if (!mg_spool_write_until (spool, relay->input, strip_override, relay->deadline, &write_error))
     {
       if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))

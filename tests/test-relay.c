@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -246,6 +247,39 @@ test_not_executable (void **state)
       assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_UNAVAILABLE));
       assert_true (g_str_has_prefix (error->message, text));
     }
+}
+
+/* Executable but not a program (no "#!", not ELF): found, so the start
+ * succeeds, and the exec fails in the spawner thread (ENOEXEC).  finish
+ * says so, abort just cleans up; nothing runs either way. */
+static void
+test_exec_fails_after_start (void **state)
+{
+  g_autofree char *path = path_in_dir ("garbage");
+  const char *relay[] = { path, NULL };
+  g_autofree char *text = g_strdup_printf ("relay '%s' not executable", path);
+  int pass;
+
+  for (pass = 0; pass < 2; pass++)
+    {
+      g_autoptr (mg_spool_t) spool = spool_of (message, strlen (message), MG_SPOOL_MEMORY_LIMIT);
+      g_autoptr (GError) error = NULL;
+      mg_relay_t *started = mg_relay_start (relay, NULL, 0, &error);
+
+      assert_non_null (started);
+      assert_null (error);
+      if (pass == 1)
+        {
+          mg_relay_abort (started);
+          continue;
+        }
+      assert_int_equal (mg_relay_finish (started, spool, TRUE, NULL, &error), -1);
+      assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_UNAVAILABLE));
+      assert_true (g_str_has_prefix (error->message, text));
+    }
+  /* no child left behind */
+  assert_int_equal (waitpid (-1, NULL, WNOHANG), -1);
+  assert_int_equal (errno, ECHILD);
 }
 
 /* A bare name is looked up in the caller's PATH, like execvp. */
@@ -601,6 +635,62 @@ test_signal_while_started (void **state)
   remove_waiter_outputs ();
 }
 
+/* SIGTERM soon after mg_relay_start() returns, while its spawner thread
+ * may still be inside posix_spawn() (the relay exists, its pid is not
+ * known yet): the relay is killed all the same and never reads the end
+ * of its input.  Where the signal lands depends on timing, so the rounds
+ * spread it over up to two milliseconds, which hold the spawn.  As a
+ * subreaper, the test inherits the relay of each round and sees how it
+ * ended ("reader" is one process: the waiter's mv would be inherited
+ * too). */
+static void
+test_signal_while_spawning (void **state)
+{
+  g_autofree char *script = path_in_dir ("reader");
+  const char *relay[] = { script, NULL };
+  int round, spawned = 0;
+
+  assert_int_equal (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+  /* ten rounds that signal once the relay exists are enough */
+  for (round = 0; round < 100 && spawned < 10; round++)
+    {
+      pid_t child, orphan;
+      int status;
+
+      remove_waiter_outputs ();
+      child = fork ();
+      assert_true (child >= 0);
+      if (child == 0)
+        {
+          gint64 raise_at;
+
+          if (mg_relay_start (relay, NULL, 0, NULL) == NULL)
+            _exit (3);
+          raise_at = g_get_monotonic_time () + round * 20;
+          while (g_get_monotonic_time () < raise_at)
+            ;
+          raise (SIGTERM);
+          _exit (4);   /* not reached: SIGTERM ends us */
+        }
+      assert_int_equal (waitpid (child, &status, 0), child);
+      assert_true (WIFSIGNALED (status));
+      assert_int_equal (WTERMSIG (status), SIGTERM);
+      /* its relay, if it had one, is ours now */
+      while ((orphan = waitpid (-1, &status, 0)) > 0)
+        {
+          spawned++;
+          if (!WIFSIGNALED (status) || WTERMSIG (status) != SIGKILL)
+            fail_msg ("round %d: the relay was not killed (status 0x%x)", round, (unsigned) status);
+        }
+      assert_int_equal (errno, ECHILD);
+      assert_false (exists ("eof"));
+    }
+  assert_int_equal (prctl (PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+  /* the later rounds signal after the spawn */
+  assert_true (spawned > 0);
+  remove_waiter_outputs ();
+}
+
 int
 main (void)
 {
@@ -611,6 +701,7 @@ main (void)
     cmocka_unit_test_setup (test_killed_by_signal, setup),
     cmocka_unit_test_setup (test_not_found, setup),
     cmocka_unit_test_setup (test_not_executable, setup),
+    cmocka_unit_test_setup (test_exec_fails_after_start, setup),
     cmocka_unit_test_setup (test_path_lookup, setup),
     cmocka_unit_test_setup (test_relay_stops_reading, setup),
     cmocka_unit_test_setup (test_timeout, setup),
@@ -622,6 +713,7 @@ main (void)
     cmocka_unit_test_setup (test_start_then_finish, setup),
     cmocka_unit_test_setup (test_start_then_abort, setup),
     cmocka_unit_test_setup (test_signal_while_started, setup),
+    cmocka_unit_test_setup (test_signal_while_spawning, setup),
   };
   g_autoptr (GError) error = NULL;
   int status;
@@ -635,6 +727,10 @@ main (void)
   g_setenv ("MG_TEST_DIR", dir, TRUE);
   write_script ("capture", capture_script, 0755);
   write_script ("killself", "#!/bin/sh\nkill -TERM $$\nsleep 5\nexit 0\n", 0755);
+  write_script ("garbage", "\x01\x02 not a program\n", 0755);
+  write_script ("reader",
+                "#!/bin/sh\nwhile IFS= read -r line; do :; done\n: > \"$MG_TEST_DIR/eof\"\nexit 0\n",
+                0755);
   write_script ("exit-early", "#!/bin/sh\nexit 3\n", 0755);
   write_script ("read-some", "#!/bin/sh\nhead -c 10 > /dev/null\nexit 0\n", 0755);
   write_script ("not-executable", "#!/bin/sh\nexit 0\n", 0644);
@@ -648,7 +744,7 @@ main (void)
 
   {
     const char *names[] = { "capture", "killself", "exit-early", "read-some", "not-executable",
-                            "hang", "hang-after-end", "waiter" };
+                            "hang", "hang-after-end", "waiter", "reader", "garbage" };
     gsize i;
 
     remove_outputs ();
