@@ -1280,6 +1280,8 @@ static struct {
   guint bucket_start[WORD_BUCKETS + 1];  /* words of two bytes or more by bucket of their first two */
   guint16 *bucket_ids;
   GArray *one_byte_ids;                  /* words of one byte: found with memchr() */
+  gsize *lengths;                        /* per word id */
+  guint32 *heads;                        /* per word id: its first four bytes, if it has four */
 } words_index;
 
 static guint
@@ -1346,9 +1348,15 @@ build_words_index (void)
     words_index.bucket_start[w + 1] += words_index.bucket_start[w];
   words_index.bucket_ids = g_new (guint16, words_index.bucket_start[WORD_BUCKETS]);
   fill = g_memdup2 (words_index.bucket_start, sizeof words_index.bucket_start);
+  words_index.lengths = g_new (gsize, words_index.words->len);
+  words_index.heads = g_new0 (guint32, words_index.words->len);
   for (w = 0; w < words_index.words->len; w++)
     {
       const char *word = g_ptr_array_index (words_index.words, w);
+
+      words_index.lengths[w] = strlen (word);
+      if (words_index.lengths[w] >= sizeof (guint32))
+        memcpy (&words_index.heads[w], word, sizeof (guint32));
       if (word[1] != '\0')
         words_index.bucket_ids[fill[bucket_of (word[0], word[1])]++] = (guint16) w;
     }
@@ -1380,13 +1388,23 @@ find_words (const char *text, gsize len)
         {
           guint16 id = words_index.bucket_ids[k];
           const char *word = g_ptr_array_index (words_index.words, id);
-          gsize n;
+          gsize n = words_index.lengths[id];
 
-          if (seen[id] || word[0] != text[i] || word[1] != text[i + 1])
+          if (seen[id] || n > len - i)
             continue;
-          n = strlen (word);
-          if (n <= len - i && memcmp (text + i, word, n) == 0)
-            seen[id] = 1;
+          if (n >= sizeof (guint32))
+            {
+              /* most candidates differ in their first four bytes */
+              guint32 head;
+
+              memcpy (&head, text + i, sizeof head);
+              if (head != words_index.heads[id]
+                  || memcmp (text + i + sizeof head, word + sizeof head, n - sizeof head) != 0)
+                continue;
+            }
+          else if (memcmp (text + i, word, n) != 0)
+            continue;
+          seen[id] = 1;
         }
     }
   return seen;
@@ -1427,7 +1445,7 @@ mg_phrase_may_match (mg_phrases_t set, guint index, const mg_region_t *region,
 
         if (from == 0 && to == region->norm->len)
           return TRUE;
-        if (memmem (region->norm->str + from, to - from, word, strlen (word)) != NULL)
+        if (memmem (region->norm->str + from, to - from, word, words_index.lengths[*id]) != NULL)
           return TRUE;
       }
   return FALSE;
