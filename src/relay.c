@@ -175,45 +175,45 @@ find_program (const char *program, GError **error)
   return NULL;
 }
 
-/* The signal mask a relay starts with: ours, without SIGPIPE. */
-static void
-child_sigmask (sigset_t *mask)
-{
-  pthread_sigmask (SIG_SETMASK, NULL, mask);
-  sigdelset (mask, SIGPIPE);
-}
-
-/* Starts the program at @path as @argv, with standard input from
- * @stdin_fd (-1: ours) and the signal mask @mask.  0 with *@pid set, or
- * the errno of the failure. */
-static int
-spawn_at (const char *path, const char *const *argv, int stdin_fd, const sigset_t *mask,
-          pid_t *pid)
-{
+/* What posix_spawn() is given beside the program and its arguments:
+ * standard input from @stdin_fd (-1: ours), descriptors from 3 up closed,
+ * SIGPIPE at its default disposition and out of the signal mask, which is
+ * otherwise ours.  Prepared apart from the spawn, so that the spawner
+ * thread only calls posix_spawn() (a malloc() there would give the thread
+ * a malloc arena of its own). */
+typedef struct {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
-  sigset_t defaults;
-  int rc;
+} spawn_setup_t;
 
-  posix_spawn_file_actions_init (&actions);
-  posix_spawnattr_init (&attr);
+static void
+spawn_setup_init (spawn_setup_t *setup, int stdin_fd)
+{
+  sigset_t defaults, mask;
 
+  posix_spawn_file_actions_init (&setup->actions);
+  posix_spawnattr_init (&setup->attr);
   if (stdin_fd >= 0)
-    posix_spawn_file_actions_adddup2 (&actions, stdin_fd, STDIN_FILENO);
+    posix_spawn_file_actions_adddup2 (&setup->actions, stdin_fd, STDIN_FILENO);
 #if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
 #if __GLIBC_PREREQ(2, 34)
-  posix_spawn_file_actions_addclosefrom_np (&actions, STDERR_FILENO + 1);
+  posix_spawn_file_actions_addclosefrom_np (&setup->actions, STDERR_FILENO + 1);
 #endif
 #endif
   sigemptyset (&defaults);
   sigaddset (&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault (&attr, &defaults);
-  posix_spawnattr_setsigmask (&attr, mask);
-  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  rc = posix_spawn (pid, path, &actions, &attr, (char *const *) argv, environ);
-  posix_spawnattr_destroy (&attr);
-  posix_spawn_file_actions_destroy (&actions);
-  return rc;
+  posix_spawnattr_setsigdefault (&setup->attr, &defaults);
+  pthread_sigmask (SIG_SETMASK, NULL, &mask);
+  sigdelset (&mask, SIGPIPE);
+  posix_spawnattr_setsigmask (&setup->attr, &mask);
+  posix_spawnattr_setflags (&setup->attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+}
+
+static void
+spawn_setup_clear (spawn_setup_t *setup)
+{
+  posix_spawnattr_destroy (&setup->attr);
+  posix_spawn_file_actions_destroy (&setup->actions);
 }
 
 /* Starts @argv with standard input from @stdin_fd (-1: ours).  Returns the
@@ -222,17 +222,18 @@ static pid_t
 spawn (const char *const *argv, int stdin_fd, GError **error)
 {
   g_autofree char *path = find_program (argv[0], error);
-  sigset_t mask;
+  spawn_setup_t setup;
   pid_t pid = -1;
   int rc;
 
   if (path == NULL)
     return -1;
-  child_sigmask (&mask);
+  spawn_setup_init (&setup, stdin_fd);
   /* what we printed comes before what the relay prints */
   fflush (stdout);
   fflush (stderr);
-  rc = spawn_at (path, argv, stdin_fd, &mask, &pid);
+  rc = posix_spawn (&pid, path, &setup.actions, &setup.attr, (char *const *) argv, environ);
+  spawn_setup_clear (&setup);
   if (rc != 0)
     {
       set_spawn_error (error, argv[0], rc);
@@ -378,12 +379,12 @@ struct mg_relay {
   int input;                    /* our end of the relay's standard input */
   gint64 deadline;              /* g_get_monotonic_time(); 0: none */
   guint timeout_seconds;
-  /* the spawner thread's: it reads the first three, and sets the last
-   * two before it ends; pthread_join() hands them over */
+  /* for the spawner thread, which reads these and sets pid and
+   * spawn_errnum; pthread_join() hands those over */
   char *path;                   /* the program, found */
   char **argv;
   int output;                   /* the relay's end, closed once joined */
-  sigset_t child_mask;
+  spawn_setup_t setup;          /* with output as standard input */
   pthread_t spawner;
   int spawn_errnum;             /* posix_spawn()'s, or 0 */
 };
@@ -450,8 +451,8 @@ spawner_main (void *data)
   mg_relay_t *relay = data;
   pid_t pid = 0;
 
-  relay->spawn_errnum = spawn_at (relay->path, (const char *const *) relay->argv,
-                                  relay->output, &relay->child_mask, &pid);
+  relay->spawn_errnum = posix_spawn (&pid, relay->path, &relay->setup.actions,
+                                     &relay->setup.attr, relay->argv, environ);
   if (relay->spawn_errnum == 0)
     {
       relay->pid = pid;
@@ -469,6 +470,7 @@ join_spawner (mg_relay_t *relay, GError **error)
   if (relay->output >= 0)
     {
       pthread_join (relay->spawner, NULL);
+      spawn_setup_clear (&relay->setup);
       close (relay->output);
       relay->output = -1;
     }
@@ -536,7 +538,7 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
   relay->input = pipefd[1];
   relay->output = pipefd[0];
   relay->timeout_seconds = timeout_seconds;
-  child_sigmask (&relay->child_mask);
+  spawn_setup_init (&relay->setup, relay->output);
 
   /* what we printed comes before what the relay prints */
   fflush (stdout);
@@ -554,6 +556,7 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
   if (rc != 0)
     {
       __atomic_store_n (&spawning, 0, __ATOMIC_RELEASE);
+      spawn_setup_clear (&relay->setup);
       close (relay->output);
       relay->output = -1;
       release_input (relay);
