@@ -249,6 +249,16 @@ test_not_executable (void **state)
     }
 }
 
+/* Under valgrind, posix_spawn() cannot report a failed exec (find_program()
+ * says why): it returns a child that exits 127 instead. */
+static gboolean
+under_valgrind (void)
+{
+  const char *preload = g_getenv ("LD_PRELOAD");
+
+  return preload != NULL && strstr (preload, "vgpreload") != NULL;
+}
+
 /* Executable but not a program (no "#!", not ELF): found, so the start
  * succeeds, and the exec fails in the spawner thread (ENOEXEC).  finish
  * says so, abort just cleans up; nothing runs either way. */
@@ -271,6 +281,11 @@ test_exec_fails_after_start (void **state)
       if (pass == 1)
         {
           mg_relay_abort (started);
+          continue;
+        }
+      if (under_valgrind ())
+        {
+          assert_int_equal (mg_relay_finish (started, spool, TRUE, NULL, &error), 127);
           continue;
         }
       assert_int_equal (mg_relay_finish (started, spool, TRUE, NULL, &error), -1);
