@@ -67,8 +67,8 @@ main (int argc, char **argv)
   g_autofree char *invoked_as = g_path_get_basename (argv[0]);
   gsize i;
 
-  /* the user's character set (GMime's locale charset, tried for 8-bit
-   * text that declares none); only that: the other categories would
+  /* the user's character set (GMime takes its locale charset from it);
+   * only that: the other categories would
    * load a dozen locale files per send, matchguard writes English, and
    * LC_NUMERIC must stay "C" for the JSON */
   setlocale (LC_CTYPE, "");
