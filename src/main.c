@@ -68,9 +68,9 @@ main (int argc, char **argv)
   gsize i;
 
   /* the user's character set (GMime takes its locale charset from it);
-   * only that: the other categories would
-   * load a dozen locale files per send, matchguard writes English, and
-   * LC_NUMERIC must stay "C" for the JSON */
+   * only that: the other categories would load a dozen locale files per
+   * send, matchguard writes English, and LC_NUMERIC must stay "C" for
+   * the JSON */
   setlocale (LC_CTYPE, "");
   lean_sqlite ();
   if (strcmp (invoked_as, "sendmail") == 0)
