@@ -97,6 +97,28 @@ mg_ledger_t *mg_ledger_open (const char *path, gboolean writable, int busy_timeo
 void mg_ledger_close (mg_ledger_t *ledger);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_ledger_t, mg_ledger_close)
 
+/* Opening a writable ledger beside other work: sendmail mode opens it
+ * while it parses and analyses the message, since reading the schema and
+ * the write-ahead log takes a good part of a millisecond.
+ *
+ * mg_ledger_open_begin() starts mg_ledger_open (@path, TRUE,
+ * @busy_timeout_ms) in a helper thread (mg-thread.h) when the file
+ * exists, and returns the opening (transfer full, never NULL).  What
+ * writes is left to mg_ledger_open_end(), in the caller's thread: a
+ * ledger that does not exist yet is created there, an older schema
+ * updated there, so that nothing is written for a message that turns
+ * out not to need the ledger.
+ *
+ * mg_ledger_open_end() returns what mg_ledger_open() would have returned
+ * (transfer full), or NULL with its @error, and frees @opening.
+ * mg_ledger_opening_free() drops an opening not ended: it waits for the
+ * helper, closes what it opened and forgets its error. */
+typedef struct mg_ledger_opening mg_ledger_opening_t;
+mg_ledger_opening_t *mg_ledger_open_begin (const char *path, int busy_timeout_ms);
+mg_ledger_t *mg_ledger_open_end (mg_ledger_opening_t *opening, GError **error);
+void mg_ledger_opening_free (mg_ledger_opening_t *opening);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_ledger_opening_t, mg_ledger_opening_free)
+
 const char *mg_ledger_path (const mg_ledger_t *ledger);
 
 /* BEGIN IMMEDIATE: waits for the write lock up to the busy timeout, then

@@ -7,7 +7,9 @@
  * judged one after the other; the entry is `pending` while the relay
  * runs and becomes `sent` or `failed` after.  The relay is started before
  * that commit and given the message after it, so that its start-up costs
- * no time beside the fsync (mg_relay_start()).  A refusal exits 77 with
+ * no time beside the fsync (mg_relay_start()).  The ledger itself is
+ * opened beside the parsing and analysis (mg_ledger_open_begin()), whose
+ * time its schema and log would otherwise add.  A refusal exits 77 with
  * every finding on stderr (mutt shows it in its "Output of the delivery
  * process" pager) and the message stays in the mail client.
  */
@@ -34,6 +36,7 @@ typedef struct {
   GPtrArray *allow;             /* --allow, $MATCHGUARD_ALLOW, X-Matchguard-Override */
   GPtrArray *args;              /* the arguments for the relay, in order */
   const mg_config_t *config;
+  mg_ledger_opening_t *opening; /* the ledger, opened beside the analysis */
 } send_t;
 
 /* matchguard's own options may precede the sendmail ones ("matchguard
@@ -246,7 +249,6 @@ static int
 send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysis)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = mg_ledger_file (&send->common, send->config);
   g_autoptr (mg_ledger_t) ledger = NULL;
   g_autoptr (GPtrArray) history = NULL;
   g_autoptr (mg_history_query_t) query = mg_rules_history_query (analysis);
@@ -262,7 +264,7 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
    * ledger: a send costs the same however long the ledger grows */
   if (send->config->policy.warnings == MG_WARNINGS_CONFIRM)
     query->confirm_key = mg_record_confirm_key (analysis);
-  ledger = mg_ledger_open (path, TRUE, send->config->busy_timeout_ms, &error);
+  ledger = mg_ledger_open_end (g_steal_pointer (&send->opening), &error);
   if (ledger == NULL || !mg_ledger_begin (ledger, &error)
       || (history = mg_ledger_select (ledger, query, &error)) == NULL)
     goto ledger_error;
@@ -394,6 +396,11 @@ mg_cmd_sendmail (int argc, char **argv)
     }
   if (!mg_resolve_aamc_id (config, &error))
     goto fail;
+  {
+    g_autofree char *ledger_path = mg_ledger_file (&send.common, config);
+
+    send.opening = mg_ledger_open_begin (ledger_path, config->busy_timeout_ms);
+  }
 
   message = mg_message_parse_stream (mg_spool_stream (spool), "outgoing message", &error);
   if (message == NULL)
@@ -427,6 +434,7 @@ fail:
   mg_print_error ("%s", error->message);
   status = mg_error_exit_code (error);
 out:
+  mg_ledger_opening_free (send.opening);
   g_ptr_array_unref (send.allow);
   g_ptr_array_unref (send.args);
   mg_common_options_clear (&send.common);

@@ -93,6 +93,7 @@
 
 #include "mg-common.h"
 #include "mg-ledger.h"
+#include "mg-thread.h"
 
 /* The first 16 bytes of every SQLite 3 database file. */
 #define SQLITE_MAGIC "SQLite format 3"
@@ -629,16 +630,15 @@ fail:
   return FALSE;
 }
 
-mg_ledger_t *
-mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError **error)
+/* mg_ledger_open() but for the schema update, which is left to the
+ * caller (a writable ledger's version may be below SCHEMA_VERSION). */
+static mg_ledger_t *
+open_unmigrated (const char *path, gboolean writable, int busy_timeout_ms, GError **error)
 {
   g_autoptr (mg_ledger_t) ledger = NULL;
   header_t header;
   int rc;
   int persist_wal = 1;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   ledger = g_new0 (mg_ledger_t, 1);
   ledger->path = g_strdup (path);
@@ -717,9 +717,101 @@ mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError
       || !exec (ledger, "PRAGMA wal_autocheckpoint = 200", "open", error)
       || !exec (ledger, "PRAGMA synchronous = FULL", "open", error))
     return NULL;
-  if (header.version < SCHEMA_VERSION && !migrate (ledger, error))
+  return g_steal_pointer (&ledger);
+}
+
+mg_ledger_t *
+mg_ledger_open (const char *path, gboolean writable, int busy_timeout_ms, GError **error)
+{
+  g_autoptr (mg_ledger_t) ledger = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ledger = open_unmigrated (path, writable, busy_timeout_ms, error);
+  if (ledger == NULL)
+    return NULL;
+  if (writable && ledger->version < SCHEMA_VERSION && !migrate (ledger, error))
     return NULL;
   return g_steal_pointer (&ledger);
+}
+
+/* --- opening beside other work ------------------------------------------- */
+
+struct mg_ledger_opening {
+  char *path;
+  int busy_timeout_ms;
+  mg_thread_t *helper;   /* running open_helper(), or NULL: open at the end */
+  mg_ledger_t *ledger;   /* what the helper opened, or NULL with error */
+  GError *error;
+};
+
+static void *
+open_helper (void *data)
+{
+  mg_ledger_opening_t *opening = data;
+
+  opening->ledger = open_unmigrated (opening->path, TRUE, opening->busy_timeout_ms,
+                                     &opening->error);
+  return NULL;
+}
+
+mg_ledger_opening_t *
+mg_ledger_open_begin (const char *path, int busy_timeout_ms)
+{
+  mg_ledger_opening_t *opening;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  opening = g_new0 (mg_ledger_opening_t, 1);
+  opening->path = g_strdup (path);
+  opening->busy_timeout_ms = busy_timeout_ms;
+  /* a missing ledger is created, if at all, by mg_ledger_open_end() */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    opening->helper = mg_thread_start (open_helper, opening, NULL);
+  return opening;
+}
+
+/* Waits for the helper, if one was started. */
+static void
+join_helper (mg_ledger_opening_t *opening)
+{
+  mg_thread_join (g_steal_pointer (&opening->helper));
+}
+
+mg_ledger_t *
+mg_ledger_open_end (mg_ledger_opening_t *opening, GError **error)
+{
+  g_autoptr (mg_ledger_opening_t) done = opening;
+  g_autoptr (mg_ledger_t) ledger = NULL;
+
+  g_return_val_if_fail (opening != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  join_helper (opening);
+  if (opening->ledger == NULL && opening->error == NULL)
+    return mg_ledger_open (opening->path, TRUE, opening->busy_timeout_ms, error);
+  if (opening->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&opening->error));
+      return NULL;
+    }
+  ledger = g_steal_pointer (&opening->ledger);
+  if (ledger->version < SCHEMA_VERSION && !migrate (ledger, error))
+    return NULL;
+  return g_steal_pointer (&ledger);
+}
+
+void
+mg_ledger_opening_free (mg_ledger_opening_t *opening)
+{
+  if (opening == NULL)
+    return;
+  join_helper (opening);
+  mg_ledger_close (opening->ledger);
+  g_clear_error (&opening->error);
+  g_free (opening->path);
+  g_free (opening);
 }
 
 void

@@ -24,9 +24,9 @@
  *   overlaps the relay's start-up with the ledger's fsync: the relay is
  *   started with an input nothing has been written to, and only fed once
  *   the entry is durable.  posix_spawn() itself runs in a thread of its
- *   own (spawner_main()): it returns only once the child has exec'd, and
- *   the main thread writes the entry meanwhile; mg_relay_finish() and
- *   mg_relay_abort() join it first.  Until the input is closed, a
+ *   own (spawner_main(), started on another CPU: thread.c): it returns
+ *   only once the child has exec'd, and the main thread writes the entry
+ *   meanwhile; mg_relay_finish() and mg_relay_abort() join it first.  Until the input is closed, a
  *   catchable fatal signal to us kills the relay first
  *   (on_fatal_signal(), which waits for a spawn in progress to give it
  *   the pid), so that our death does not hand it the end of an empty or
@@ -50,7 +50,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -58,6 +57,7 @@
 #include <unistd.h>
 
 #include "mg-common.h"
+#include "mg-thread.h"
 #include "mg-relay.h"
 
 extern char **environ;
@@ -380,12 +380,12 @@ struct mg_relay {
   gint64 deadline;              /* g_get_monotonic_time(); 0: none */
   guint timeout_seconds;
   /* for the spawner thread, which reads these and sets pid and
-   * spawn_errnum; pthread_join() hands those over */
+   * spawn_errnum; mg_thread_join() hands those over */
   char *path;                   /* the program, found */
   char **argv;
   int output;                   /* the relay's end, closed once joined */
   spawn_setup_t setup;          /* with output as standard input */
-  pthread_t spawner;
+  mg_thread_t *spawner;
   int spawn_errnum;             /* posix_spawn()'s, or 0 */
 };
 
@@ -401,7 +401,7 @@ static struct sigaction saved_actions[G_N_ELEMENTS (fatal_signals)];
 /* matchguard is being killed while the relay waits for its input: the
  * relay goes first, so that it never reads the end of an empty or
  * truncated message and sends it (async-signal-safe calls only).  The
- * spawner thread blocks these signals, so this runs in another thread,
+ * spawner thread blocks every signal, so this runs in another thread,
  * and can wait for the spawner to know the pid (a fraction of a
  * millisecond). */
 static void
@@ -469,7 +469,8 @@ join_spawner (mg_relay_t *relay, GError **error)
 {
   if (relay->output >= 0)
     {
-      pthread_join (relay->spawner, NULL);
+      mg_thread_join (relay->spawner);
+      relay->spawner = NULL;
       spawn_setup_clear (&relay->setup);
       close (relay->output);
       relay->output = -1;
@@ -507,8 +508,6 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
   g_autoptr (GPtrArray) argv = NULL;
   g_autofree char *path = NULL;
   mg_relay_t *relay;
-  pthread_attr_t attr;
-  sigset_t blocked;
   int pipefd[2], rc;
   gsize i;
 
@@ -543,17 +542,10 @@ mg_relay_start (const char *const *relay_argv, const char *const *args, guint ti
   /* what we printed comes before what the relay prints */
   fflush (stdout);
   fflush (stderr);
-  pthread_sigmask (SIG_SETMASK, NULL, &blocked);
-  for (i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
-    sigaddset (&blocked, fatal_signals[i]);
-  pthread_attr_init (&attr);
-  pthread_attr_setsigmask_np (&attr, &blocked);
-  pthread_attr_setstacksize (&attr, 256 * 1024);
   __atomic_store_n (&spawning, 1, __ATOMIC_RELEASE);
   guard_pending ();
-  rc = pthread_create (&relay->spawner, &attr, spawner_main, relay);
-  pthread_attr_destroy (&attr);
-  if (rc != 0)
+  relay->spawner = mg_thread_start (spawner_main, relay, &rc);
+  if (relay->spawner == NULL)
     {
       __atomic_store_n (&spawning, 0, __ATOMIC_RELEASE);
       spawn_setup_clear (&relay->setup);

@@ -1406,6 +1406,119 @@ test_migrate_from_version_1 (void **state)
   assert_int_equal (count_entries (f->path), 5);
 }
 
+/* --- opening beside other work -------------------------------------------- */
+
+/* Ends an opening that must succeed. */
+static mg_ledger_t *
+open_end_ok (mg_ledger_opening_t *opening, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  mg_ledger_t *ledger = mg_ledger_open_end (opening, &error);
+
+  if (ledger == NULL)
+    fail_msg ("opening %s beside: %s", path, error->message);
+  return ledger;
+}
+
+/* An existing ledger opened in the helper is the same ledger. */
+static void
+test_open_beside_existing (void **state)
+{
+  fixture_t *f = *state;
+
+  make_ledger (f->path, 2);
+  {
+    g_autoptr (mg_ledger_t) ledger = open_end_ok (mg_ledger_open_begin (f->path, TIMEOUT_MS),
+                                                  f->path);
+    g_autoptr (GPtrArray) entries = entries_ok (ledger);
+    g_autoptr (mg_entry_t) entry = make_entry (5000, "third@example.org", "d3", "harbor-ir");
+
+    assert_int_equal (entries->len, 2);
+    insert_ok (ledger, entry);
+  }
+  assert_int_equal (count_entries (f->path), 3);
+}
+
+/* Nothing is created for an opening that is dropped (the message was not
+ * program mail); an opening that is ended creates the ledger. */
+static void
+test_open_beside_creates_only_at_end (void **state)
+{
+  fixture_t *f = *state;
+  g_autofree char *dir = g_build_filename (f->dir, "new", NULL);
+  g_autofree char *path = g_build_filename (dir, "ledger.sqlite", NULL);
+  struct stat st;
+
+  mg_ledger_opening_free (mg_ledger_open_begin (path, TIMEOUT_MS));
+  assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  {
+    g_autoptr (mg_ledger_t) ledger = open_end_ok (mg_ledger_open_begin (path, TIMEOUT_MS), path);
+    g_autoptr (mg_entry_t) entry = make_entry (5000, "first@example.org", "d1", "harbor-ir");
+
+    insert_ok (ledger, entry);
+  }
+  assert_int_equal (g_stat (path, &st), 0);
+  assert_int_equal (st.st_mode & 0777, 0600);
+  assert_int_equal (count_entries (path), 1);
+}
+
+/* A file that is not a ledger: ending the opening fails as
+ * mg_ledger_open() does; dropping it says nothing.  Either way the file is
+ * left alone. */
+static void
+test_open_beside_errors (void **state)
+{
+  fixture_t *f = *state;
+  snapshot_t before;
+  const char *mail = "From: someone@example.org\n\nnot a ledger\n";
+
+  write_bytes (f->path, mail, strlen (mail));
+  take_snapshot (f->path, &before);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (mg_ledger_t) ledger = mg_ledger_open_end (mg_ledger_open_begin (f->path, TIMEOUT_MS),
+                                                         &error);
+
+    assert_null (ledger);
+    assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_TEMPFAIL));
+    assert_non_null (strstr (error->message, "not a SQLite database"));
+    assert_non_null (strstr (error->message, f->path));
+  }
+  mg_ledger_opening_free (mg_ledger_open_begin (f->path, TIMEOUT_MS));
+  assert_unchanged (f->path, &before);
+}
+
+/* An older schema is updated when the opening is ended, not by the
+ * helper: a dropped opening leaves the version as it was. */
+static void
+test_open_beside_migrates_only_at_end (void **state)
+{
+  fixture_t *f = *state;
+
+  g_assert_cmpint (g_mkdir_with_parents (f->dir, 0700), ==, 0);
+  write_bytes (f->path, "", 0);
+  run_sql (f->path,
+           SCHEMA_1
+           "INSERT INTO entries (time, message_id, kind, intent, is_reply, programs, recipients,"
+           " confirm_key, status, findings, overrides) VALUES"
+           " (10, 'a', 'update', 'none', 0, 'harbor-ir', 'x@harbor.example.edu', 'k1', 'sent', '', '');");
+  g_chmod (f->path, 0600);
+
+  mg_ledger_opening_free (mg_ledger_open_begin (f->path, TIMEOUT_MS));
+  assert_int_equal (query_int (f->path, "PRAGMA user_version"), 1);
+  {
+    g_autoptr (mg_ledger_t) ledger = open_end_ok (mg_ledger_open_begin (f->path, TIMEOUT_MS),
+                                                  f->path);
+    g_autoptr (mg_history_query_t) harbor = make_query ("harbor-ir", NULL, NULL);
+    g_autoptr (GPtrArray) selected = select_ok (ledger, harbor);
+    g_autofree char *got = ids_of (selected);
+
+    assert_string_equal (got, "1");
+  }
+  assert_int_equal (query_int (f->path, "PRAGMA user_version"), 2);
+}
+
 int
 main (void)
 {
@@ -1437,6 +1550,10 @@ main (void)
     T (test_select_is_relevant),
     T (test_select_large_ledger),
     T (test_migrate_from_version_1),
+    T (test_open_beside_existing),
+    T (test_open_beside_creates_only_at_end),
+    T (test_open_beside_errors),
+    T (test_open_beside_migrates_only_at_end),
   };
 #undef T
   return cmocka_run_group_tests_name ("ledger", tests, NULL, NULL);

@@ -1,0 +1,31 @@
+/* mg-thread.h - helper threads that run beside the main thread at once.
+ *
+ * matchguard's helpers (the relay's spawner, the ledger's opener) each
+ * take a fraction of a millisecond that the main thread would otherwise
+ * wait for, so a helper is only worth its cost if it starts running at
+ * once, on another CPU.  mg_thread_start() sees to that; see thread.c.
+ */
+#ifndef MG_THREAD_H
+#define MG_THREAD_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct mg_thread mg_thread_t;
+
+/* Starts @func (@data) in a new thread, with every signal blocked (so
+ * that signals reach the main thread and its handlers), started on a CPU
+ * other than the caller's when the process may use another one; the
+ * thread may use all of the process's CPUs again before @func runs, and
+ * so may whatever it starts (a posix_spawn()ed child inherits the
+ * thread's CPUs).  Returns the thread (transfer full: mg_thread_join()),
+ * or NULL with *@errnum set (pthread_create()'s error). */
+mg_thread_t *mg_thread_start (void *(*func) (void *), void *data, int *errnum);
+
+/* Waits for @thread to end and frees it.  NULL is ignored. */
+void mg_thread_join (mg_thread_t *thread);
+
+G_END_DECLS
+
+#endif /* MG_THREAD_H */
