@@ -110,9 +110,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (mg_ledger_t, mg_ledger_close)
  * out not to need the ledger.
  *
  * mg_ledger_open_end() returns what mg_ledger_open() would have returned
- * (transfer full), or NULL with its @error, and frees @opening.
- * mg_ledger_opening_free() drops an opening not ended: it waits for the
- * helper, closes what it opened and forgets its error. */
+ * (transfer full), or NULL with its @error; it is called once at most.
+ * mg_ledger_opening_free() frees @opening; of an opening not ended, it
+ * waits for the helper, closes what it opened and forgets its error. */
 typedef struct mg_ledger_opening mg_ledger_opening_t;
 mg_ledger_opening_t *mg_ledger_open_begin (const char *path, int busy_timeout_ms);
 mg_ledger_t *mg_ledger_open_end (mg_ledger_opening_t *opening, GError **error);

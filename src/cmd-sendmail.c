@@ -264,7 +264,7 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
    * ledger: a send costs the same however long the ledger grows */
   if (send->config->policy.warnings == MG_WARNINGS_CONFIRM)
     query->confirm_key = mg_record_confirm_key (analysis);
-  ledger = mg_ledger_open_end (g_steal_pointer (&send->opening), &error);
+  ledger = mg_ledger_open_end (send->opening, &error);
   if (ledger == NULL || !mg_ledger_begin (ledger, &error)
       || (history = mg_ledger_select (ledger, query, &error)) == NULL)
     goto ledger_error;

@@ -742,6 +742,7 @@ struct mg_ledger_opening {
   char *path;
   int busy_timeout_ms;
   mg_thread_t *helper;   /* running open_helper(), or NULL: open at the end */
+  gboolean ended;        /* mg_ledger_open_end() was called */
   mg_ledger_t *ledger;   /* what the helper opened, or NULL with error */
   GError *error;
 };
@@ -772,25 +773,19 @@ mg_ledger_open_begin (const char *path, int busy_timeout_ms)
   return opening;
 }
 
-/* Waits for the helper, if one was started. */
-static void
-join_helper (mg_ledger_opening_t *opening)
-{
-  mg_thread_join (g_steal_pointer (&opening->helper));
-}
-
 mg_ledger_t *
 mg_ledger_open_end (mg_ledger_opening_t *opening, GError **error)
 {
-  g_autoptr (mg_ledger_opening_t) done = opening;
   g_autoptr (mg_ledger_t) ledger = NULL;
 
   g_return_val_if_fail (opening != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (!opening->ended, NULL);
 
-  join_helper (opening);
-  if (opening->ledger == NULL && opening->error == NULL)
+  opening->ended = TRUE;
+  if (opening->helper == NULL)
     return mg_ledger_open (opening->path, TRUE, opening->busy_timeout_ms, error);
+  mg_thread_join (g_steal_pointer (&opening->helper));
   if (opening->error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&opening->error));
@@ -807,7 +802,7 @@ mg_ledger_opening_free (mg_ledger_opening_t *opening)
 {
   if (opening == NULL)
     return;
-  join_helper (opening);
+  mg_thread_join (opening->helper);
   mg_ledger_close (opening->ledger);
   g_clear_error (&opening->error);
   g_free (opening->path);

@@ -1408,11 +1408,13 @@ test_migrate_from_version_1 (void **state)
 
 /* --- opening beside other work -------------------------------------------- */
 
-/* Ends an opening that must succeed. */
+/* Opens @path beside (mg_ledger_open_begin(), then _end()), which must
+ * succeed. */
 static mg_ledger_t *
-open_end_ok (mg_ledger_opening_t *opening, const char *path)
+open_beside_ok (const char *path)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (mg_ledger_opening_t) opening = mg_ledger_open_begin (path, TIMEOUT_MS);
   mg_ledger_t *ledger = mg_ledger_open_end (opening, &error);
 
   if (ledger == NULL)
@@ -1428,8 +1430,7 @@ test_open_beside_existing (void **state)
 
   make_ledger (f->path, 2);
   {
-    g_autoptr (mg_ledger_t) ledger = open_end_ok (mg_ledger_open_begin (f->path, TIMEOUT_MS),
-                                                  f->path);
+    g_autoptr (mg_ledger_t) ledger = open_beside_ok (f->path);
     g_autoptr (GPtrArray) entries = entries_ok (ledger);
     g_autoptr (mg_entry_t) entry = make_entry (5000, "third@example.org", "d3", "harbor-ir");
 
@@ -1453,7 +1454,7 @@ test_open_beside_creates_only_at_end (void **state)
   assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 
   {
-    g_autoptr (mg_ledger_t) ledger = open_end_ok (mg_ledger_open_begin (path, TIMEOUT_MS), path);
+    g_autoptr (mg_ledger_t) ledger = open_beside_ok (path);
     g_autoptr (mg_entry_t) entry = make_entry (5000, "first@example.org", "d1", "harbor-ir");
 
     insert_ok (ledger, entry);
@@ -1477,8 +1478,8 @@ test_open_beside_errors (void **state)
   take_snapshot (f->path, &before);
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (mg_ledger_t) ledger = mg_ledger_open_end (mg_ledger_open_begin (f->path, TIMEOUT_MS),
-                                                         &error);
+    g_autoptr (mg_ledger_opening_t) opening = mg_ledger_open_begin (f->path, TIMEOUT_MS);
+    g_autoptr (mg_ledger_t) ledger = mg_ledger_open_end (opening, &error);
 
     assert_null (ledger);
     assert_true (g_error_matches (error, MG_ERROR, MG_ERROR_TEMPFAIL));
@@ -1508,8 +1509,7 @@ test_open_beside_migrates_only_at_end (void **state)
   mg_ledger_opening_free (mg_ledger_open_begin (f->path, TIMEOUT_MS));
   assert_int_equal (query_int (f->path, "PRAGMA user_version"), 1);
   {
-    g_autoptr (mg_ledger_t) ledger = open_end_ok (mg_ledger_open_begin (f->path, TIMEOUT_MS),
-                                                  f->path);
+    g_autoptr (mg_ledger_t) ledger = open_beside_ok (f->path);
     g_autoptr (mg_history_query_t) harbor = make_query ("harbor-ir", NULL, NULL);
     g_autoptr (GPtrArray) selected = select_ok (ledger, harbor);
     g_autofree char *got = ids_of (selected);
