@@ -12,7 +12,7 @@
 set -eu
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
-libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libsecret-1-dev
+libglib2.0-dev libgmime-3.0-dev libpcre2-dev libsqlite3-dev libsecret-1-dev
 gnome-keyring dbus-daemon dbus-bin
 libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind
 neomutt mutt msmtp python3-aiosmtpd man-db groff-base time util-linux

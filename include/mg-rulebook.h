@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "mg-regex.h"
 #include "mg-text.h"
 
 G_BEGIN_DECLS
@@ -68,7 +69,8 @@ const char *mg_severity_name (mg_severity_t severity);
 gboolean mg_severity_from_name (const char *name, mg_severity_t *severity);
 
 /* A named list of regular expressions over normalised text (mg-text.h).
- * Patterns are PCRE via GRegex.  Each pattern is compiled on first use,
+ * Patterns are PCRE2 (mg-regex.h).  Each pattern is compiled (or decoded
+ * from the cache of compiled patterns, mg-regex-cache.h) on first use,
  * and only when the text could hold a match: beside every pattern stand
  * words one of which each match contains, and mg_phrase_for() looks for
  * them first. */
@@ -105,7 +107,11 @@ typedef enum {
 guint mg_phrases_count (mg_phrases_t set);
 
 /* Pattern @index of @set, compiled on first use and kept (transfer none). */
-GRegex *mg_phrase_regex (mg_phrases_t set, guint index);
+const mg_regex_t *mg_phrase_regex (mg_phrases_t set, guint index);
+
+/* The file of compiled patterns (transfer none), or NULL when there is
+ * no cache directory. */
+const char *mg_phrase_cache_path (void);
 
 /* FALSE when pattern @index of @set cannot match within bytes [@from, @to)
  * of @region's normalised text (a match run with string length @to and
@@ -117,8 +123,8 @@ gboolean mg_phrase_may_match (mg_phrases_t set, guint index, const mg_region_t *
 
 /* mg_phrase_regex() when mg_phrase_may_match(), else NULL: what callers
  * use before they run a pattern over [@from, @to) of @region. */
-GRegex *mg_phrase_for (mg_phrases_t set, guint index, const mg_region_t *region,
-                       gsize from, gsize to);
+const mg_regex_t *mg_phrase_for (mg_phrases_t set, guint index, const mg_region_t *region,
+                                 gsize from, gsize to);
 
 /* The text of pattern @index of @set, and its required words
  * (NULL-terminated, or NULL when it always runs); transfer none. */

@@ -230,10 +230,10 @@ any_match (mg_phrases_t set, const mg_region_t *region, gsize from, gsize to)
 
   for (i = 0; i < mg_phrases_count (set); i++)
     {
-      GRegex *regex = mg_phrase_for (set, i, region, from, to);
+      const mg_regex_t *regex = mg_phrase_for (set, i, region, from, to);
+      g_auto (mg_match_t) match = { 0 };
 
-      if (regex != NULL
-          && g_regex_match_full (regex, region->norm->str + from, to - from, 0, 0, NULL, NULL))
+      if (regex != NULL && mg_regex_search (regex, region->norm->str + from, to - from, 0, &match))
         return TRUE;
     }
   return FALSE;
@@ -246,7 +246,6 @@ clause_start (const mg_region_t *region, gsize pos)
 {
   const char *norm = region->norm->str;
   gsize start = pos;
-  g_autoptr (GMatchInfo) info = NULL;
   guint i;
 
   while (start > 0 && strchr (".!?;:\n", norm[start - 1]) == NULL)
@@ -255,19 +254,19 @@ clause_start (const mg_region_t *region, gsize pos)
    * shortens the clause: fewer cues, never more */
   for (i = 0; i < mg_phrases_count (MG_PHRASES_CLAUSE_BREAK); i++)
     {
-      GRegex *regex = mg_phrase_for (MG_PHRASES_CLAUSE_BREAK, i, region, start, pos);
+      const mg_regex_t *regex = mg_phrase_for (MG_PHRASES_CLAUSE_BREAK, i, region, start, pos);
+      g_auto (mg_match_t) match = { 0 };
 
       if (regex == NULL)
         continue;
-      g_clear_pointer (&info, g_match_info_free);
-      g_regex_match_full (regex, norm, pos, start, 0, &info, NULL);
-      while (g_match_info_matches (info))
+      mg_regex_search (regex, norm, pos, start, &match);
+      while (mg_match_matches (&match))
         {
           int s, e;
-          g_match_info_fetch_pos (info, 0, &s, &e);
+          mg_match_span (&match, 0, &s, &e);
           if ((gsize) e > start && (gsize) e <= pos)
             start = e;
-          g_match_info_next (info, NULL);
+          mg_match_next (&match);
         }
     }
   return start;
@@ -284,33 +283,33 @@ negation_in (const mg_region_t *region, gsize from, gsize to)
 
   for (k = 0; k < mg_phrases_count (MG_PHRASES_AFFIRMING_IDIOM); k++)
     {
-      GRegex *regex = mg_phrase_for (MG_PHRASES_AFFIRMING_IDIOM, k, region, from, to);
-      g_autoptr (GMatchInfo) info = NULL;
+      const mg_regex_t *regex = mg_phrase_for (MG_PHRASES_AFFIRMING_IDIOM, k, region, from, to);
+      g_auto (mg_match_t) match = { 0 };
 
       if (regex == NULL)
         continue;
-      g_regex_match_full (regex, norm, to, from, 0, &info, NULL);
-      for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+      mg_regex_search (regex, norm, to, from, &match);
+      for (; mg_match_matches (&match); mg_match_next (&match))
         {
           int span[2];
-          g_match_info_fetch_pos (info, 0, &span[0], &span[1]);
+          mg_match_span (&match, 0, &span[0], &span[1]);
           g_array_append_val (spans, span);
         }
     }
   for (i = 0; i < mg_phrases_count (MG_PHRASES_NEGATION); i++)
     {
-      GRegex *regex = mg_phrase_for (MG_PHRASES_NEGATION, i, region, from, to);
-      g_autoptr (GMatchInfo) info = NULL;
+      const mg_regex_t *regex = mg_phrase_for (MG_PHRASES_NEGATION, i, region, from, to);
+      g_auto (mg_match_t) match = { 0 };
 
       if (regex == NULL)
         continue;
-      g_regex_match_full (regex, norm, to, from, 0, &info, NULL);
-      for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+      mg_regex_search (regex, norm, to, from, &match);
+      for (; mg_match_matches (&match); mg_match_next (&match))
         {
           gboolean idiom = FALSE;
           int s, e;
 
-          g_match_info_fetch_pos (info, 0, &s, &e);
+          mg_match_span (&match, 0, &s, &e);
           for (k = 0; k < spans->len && !idiom; k++)
             {
               const int *span = &g_array_index (spans, int, 2 * k);
@@ -380,17 +379,17 @@ find_in (const mg_region_t *region, mg_phrases_t set, gsize from, gsize to,
 
   for (i = 0; i < mg_phrases_count (set); i++)
     {
-      GRegex *regex = mg_phrase_for (set, i, region, from, to);
-      g_autoptr (GMatchInfo) info = NULL;
+      const mg_regex_t *regex = mg_phrase_for (set, i, region, from, to);
+      g_auto (mg_match_t) match = { 0 };
 
       if (regex == NULL)
         continue;
-      g_regex_match_full (regex, norm, to, from, 0, &info, NULL);
-      while (g_match_info_matches (info))
+      mg_regex_search (regex, norm, to, from, &match);
+      while (mg_match_matches (&match))
         {
           int s, e;
 
-          g_match_info_fetch_pos (info, 0, &s, &e);
+          mg_match_span (&match, 0, &s, &e);
           if (found && (gsize) s >= span->start)
             break;
           if (e > s && (accept == NULL || accept (region, s, e, data)))
@@ -401,7 +400,7 @@ find_in (const mg_region_t *region, mg_phrases_t set, gsize from, gsize to,
               found = TRUE;
               break;
             }
-          g_match_info_next (info, NULL);
+          mg_match_next (&match);
         }
     }
   return found;

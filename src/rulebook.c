@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mg-regex-cache.h"
 #include "mg-rulebook.h"
 
 /* --- rules ------------------------------------------------------------- */
@@ -1203,9 +1204,17 @@ mg_phrase_required_words (const char *pattern)
 
 /* --- compiled phrase sets ------------------------------------------------ */
 
-static GRegex **compiled[MG_PHRASES_COUNT];   /* per set, per pattern: NULL until first used */
+static mg_regex_t **compiled[MG_PHRASES_COUNT];   /* per set, per pattern: NULL until first used */
 static guint set_len[MG_PHRASES_COUNT];
 static gboolean optimize_patterns;
+
+/* Every pattern of every set, in order, and the cache of their compiled
+ * forms (mg-regex-cache.h): opened at the first pattern used. */
+static struct {
+  const char **patterns;
+  guint first[MG_PHRASES_COUNT];   /* per set: the index of its first pattern */
+  mg_regex_cache_t *cache;
+} all_patterns;
 
 void
 mg_phrases_optimize (void)
@@ -1237,27 +1246,56 @@ mg_phrase_words (mg_phrases_t set, guint index)
   return phrase_sets[set][index].words;
 }
 
-GRegex *
+static mg_regex_cache_t *
+pattern_cache (void)
+{
+  if (all_patterns.cache == NULL)
+    {
+      GPtrArray *patterns = g_ptr_array_new ();
+      guint set, i;
+
+      for (set = 0; set < MG_PHRASES_COUNT; set++)
+        {
+          all_patterns.first[set] = patterns->len;
+          for (i = 0; i < mg_phrases_count (set); i++)
+            g_ptr_array_add (patterns, (gpointer) phrase_sets[set][i].pattern);
+        }
+      all_patterns.patterns = (const char **) g_ptr_array_free (patterns, FALSE);
+      all_patterns.cache = mg_regex_cache_open (all_patterns.patterns,
+                                                all_patterns.first[MG_PHRASES_COUNT - 1]
+                                                + mg_phrases_count (MG_PHRASES_COUNT - 1));
+    }
+  return all_patterns.cache;
+}
+
+const mg_regex_t *
 mg_phrase_regex (mg_phrases_t set, guint index)
 {
-  GRegex **regex;
+  mg_regex_t **regex;
 
   g_return_val_if_fail (index < mg_phrases_count (set), NULL);
   if (compiled[set] == NULL)
-    compiled[set] = g_new0 (GRegex *, mg_phrases_count (set));
+    compiled[set] = g_new0 (mg_regex_t *, mg_phrases_count (set));
   regex = &compiled[set][index];
   if (*regex == NULL)
     {
       g_autoptr (GError) error = NULL;
-      const char *pattern = phrase_sets[set][index].pattern;
+      mg_regex_cache_t *cache = pattern_cache ();
 
-      *regex = g_regex_new (pattern, G_REGEX_MULTILINE
-                            | (optimize_patterns ? G_REGEX_OPTIMIZE : 0), 0, &error);
+      *regex = mg_regex_cache_get (cache, all_patterns.first[set] + index, &error);
       /* the patterns are ours: a bad one is a bug the tests catch */
       if (*regex == NULL)
-        g_error ("rulebook: bad pattern /%s/: %s", pattern, error->message);
+        g_error ("rulebook: bad pattern /%s/: %s", phrase_sets[set][index].pattern, error->message);
+      if (optimize_patterns)
+        mg_regex_optimize (*regex);
     }
   return *regex;
+}
+
+const char *
+mg_phrase_cache_path (void)
+{
+  return mg_regex_cache_path (pattern_cache ());
 }
 
 /* --- finding the required words ------------------------------------------ */
@@ -1451,7 +1489,7 @@ mg_phrase_may_match (mg_phrases_t set, guint index, const mg_region_t *region,
   return FALSE;
 }
 
-GRegex *
+const mg_regex_t *
 mg_phrase_for (mg_phrases_t set, guint index, const mg_region_t *region, gsize from, gsize to)
 {
   if (!mg_phrase_may_match (set, index, region, from, to))

@@ -170,7 +170,7 @@ rule_first_choice_duplicate (judge_t *j)
 
 /* Calls @fn for every match of @set in the regions the ID and placeholder
  * rules read: authored text, signature and Subject (SPEC 4a). */
-typedef void (*match_fn) (judge_t *j, const mg_region_t *region, GMatchInfo *info, gpointer data);
+typedef void (*match_fn) (judge_t *j, const mg_region_t *region, const mg_match_t *match, gpointer data);
 
 static void
 each_match (judge_t *j, mg_phrases_t set, match_fn fn, gpointer data)
@@ -184,19 +184,19 @@ each_match (judge_t *j, mg_phrases_t set, match_fn fn, gpointer data)
   for (r = 0; r < G_N_ELEMENTS (regions); r++)
     for (i = 0; i < mg_phrases_count (set); i++)
       {
-        g_autoptr (GMatchInfo) info = NULL;
-        GRegex *regex;
+        g_auto (mg_match_t) match = { 0 };
+        const mg_regex_t *regex;
 
         if (regions[r]->norm->len == 0)
           continue;
         regex = mg_phrase_for (set, i, regions[r], 0, regions[r]->norm->len);
         if (regex == NULL)
           continue;   /* a word every match needs is missing */
-        g_regex_match_full (regex, regions[r]->norm->str, regions[r]->norm->len, 0, 0, &info, NULL);
-        while (g_match_info_matches (info))
+        mg_regex_search (regex, regions[r]->norm->str, regions[r]->norm->len, 0, &match);
+        while (mg_match_matches (&match))
           {
-            fn (j, regions[r], info, data);
-            g_match_info_next (info, NULL);
+            fn (j, regions[r], &match, data);
+            mg_match_next (&match);
           }
       }
 }
@@ -220,10 +220,10 @@ typedef struct {
 } id_scan_t;
 
 static void
-scan_labelled_id (judge_t *j, const mg_region_t *region, GMatchInfo *info, gpointer data)
+scan_labelled_id (judge_t *j, const mg_region_t *region, const mg_match_t *match, gpointer data)
 {
   id_scan_t *scan = data;
-  g_autofree char *group = g_match_info_fetch (info, 1);
+  g_autofree char *group = mg_match_fetch (match, 1);
   g_autofree char *digits = digits_only (group);
   int s, e;
 
@@ -235,7 +235,7 @@ scan_labelled_id (judge_t *j, const mg_region_t *region, GMatchInfo *info, gpoin
     }
   if (scan->wrong.region == NULL)
     {
-      g_match_info_fetch_pos (info, 0, &s, &e);
+      mg_match_span (match, 0, &s, &e);
       scan->wrong.region = region;
       scan->wrong.start = s;
       scan->wrong.end = e;
@@ -372,7 +372,7 @@ is_template_wording (const char *inside)
 }
 
 static void
-scan_placeholder (judge_t *j, const mg_region_t *region, GMatchInfo *info, gpointer data)
+scan_placeholder (judge_t *j, const mg_region_t *region, const mg_match_t *match, gpointer data)
 {
   gboolean bracketed = GPOINTER_TO_INT (data);
   mg_span_t span = { region, 0, 0 };
@@ -382,11 +382,11 @@ scan_placeholder (judge_t *j, const mg_region_t *region, GMatchInfo *info, gpoin
     return;   /* a hostile message: enough said */
   if (bracketed)
     {
-      g_autofree char *inside = g_match_info_fetch (info, 1);
+      g_autofree char *inside = mg_match_fetch (match, 1);
       if (!is_template_wording (inside))
         return;
     }
-  g_match_info_fetch_pos (info, 0, &s, &e);
+  mg_match_span (match, 0, &s, &e);
   span.start = s;
   span.end = e;
   judge_add (j, MG_RULE_PLACEHOLDER, judge_only_program (j), &span, "Template text was left unfilled");
@@ -571,10 +571,10 @@ gboolean
 judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *addressee)
 {
   const mg_region_t *text = &a->authored;
-  g_autoptr (GMatchInfo) info = NULL;
+  g_auto (mg_match_t) match = { 0 };
   const char *norm = text->norm->str;
   gsize end = 0, next;
-  GRegex *regex;
+  const mg_regex_t *regex;
   int s, e;
 
   if (text->norm->len == 0)
@@ -583,11 +583,11 @@ judge_find_greeting (const mg_analysis_t *a, mg_span_t *line, mg_span_t *address
   while (end < text->norm->len && strchr (",:;!\n", norm[end]) == NULL)
     end++;
   regex = mg_phrase_for (MG_PHRASES_GREETING, 0, text, 0, end);
-  if (regex == NULL || !g_regex_match_full (regex, norm, end, 0, 0, &info, NULL))
+  if (regex == NULL || !mg_regex_search (regex, norm, end, 0, &match))
     return FALSE;
-  g_match_info_fetch_pos (info, 0, &s, &e);
+  mg_match_span (&match, 0, &s, &e);
   *line = (mg_span_t) { text, s, e };
-  g_match_info_fetch_pos (info, 1, &s, &e);
+  mg_match_span (&match, 1, &s, &e);
   *addressee = (mg_span_t) { text, s, e };
 
   /* "Hello, Dr. Calloway," puts the addressee after the comma */

@@ -243,7 +243,7 @@ test_phrase_sets_compile (void **state)
         fail_msg ("phrase set %d is empty", set);
       for (i = 0; i < mg_phrases_count ((mg_phrases_t) set); i++)
         {
-          GRegex *regex = mg_phrase_regex ((mg_phrases_t) set, i);
+          const mg_regex_t *regex = mg_phrase_regex ((mg_phrases_t) set, i);
 
           assert_non_null (regex);
           /* compiled once: the same regex every time */
@@ -318,7 +318,12 @@ test_phrase_sets_match (void **state)
       guint k;
 
       for (k = 0; k < mg_phrases_count (rows[i].set) && !matched; k++)
-        matched = g_regex_match (mg_phrase_regex (rows[i].set, k), norm, 0, NULL);
+        {
+          g_auto (mg_match_t) match = { 0 };
+
+          matched = mg_regex_search (mg_phrase_regex (rows[i].set, k), norm, strlen (norm), 0,
+                                     &match);
+        }
       if (matched != rows[i].matches)
         {
           print_error ("row %u: set %d %s \"%s\"\n", i, rows[i].set,
@@ -445,9 +450,11 @@ set_matches (mg_phrases_t set, const mg_region_t *region, gboolean filtered)
 
   for (k = 0; k < mg_phrases_count (set); k++)
     {
-      GRegex *regex = filtered ? mg_phrase_for (set, k, region, 0, region->norm->len)
-                               : mg_phrase_regex (set, k);
-      if (regex != NULL && g_regex_match (regex, norm, 0, NULL))
+      const mg_regex_t *regex = filtered ? mg_phrase_for (set, k, region, 0, region->norm->len)
+                                         : mg_phrase_regex (set, k);
+      g_auto (mg_match_t) match = { 0 };
+
+      if (regex != NULL && mg_regex_search (regex, norm, region->norm->len, 0, &match))
         return TRUE;
     }
   return FALSE;
