@@ -71,20 +71,6 @@ mg_config_t *mg_config_load (const char *path, GError **error);
  * does not.  The registry is then read as lookups need it. */
 mg_config_t *mg_config_load_cached (const char *path, GError **error);
 
-/* Called back with the configuration file's own settings once they are
- * read, before the registry is: @settings has no programs, and lives
- * only during the call.  A caller can start work that needs only the
- * settings (sendmail mode opens the ledger) meanwhile. */
-typedef void (*mg_config_settings_fn) (const mg_config_t *settings, gpointer data);
-
-/* mg_config_load_cached() that calls @on_settings (@settings, @user_data)
- * once the settings are read, before the registry cache is looked at.
- * It is not called when the file cannot be read that way (the load is
- * then mg_config_load()'s, errors included): the caller's work waits for
- * the end of the load then. */
-mg_config_t *mg_config_load_cached_with (const char *path, mg_config_settings_fn on_settings,
-                                         gpointer user_data, GError **error);
-
 /* Same, from text in memory; @path names it in messages and anchors
  * relative [registry] files. */
 mg_config_t *mg_config_load_data (const char *path, const char *data, gsize len, GError **error);

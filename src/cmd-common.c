@@ -56,13 +56,6 @@ mg_common_options_clear (mg_common_options_t *options)
 mg_config_t *
 mg_load_config (const mg_common_options_t *options)
 {
-  return mg_load_config_with (options, NULL, NULL);
-}
-
-mg_config_t *
-mg_load_config_with (const mg_common_options_t *options, mg_config_settings_fn on_settings,
-                     gpointer user_data)
-{
   g_autofree char *path = options->config_path ? g_strdup (options->config_path)
                                                : mg_config_default_path ();
   g_autoptr (GError) error = NULL;
@@ -74,7 +67,7 @@ mg_load_config_with (const mg_common_options_t *options, mg_config_settings_fn o
                       "or name one with --config FILE", path);
       return NULL;
     }
-  config = mg_config_load_cached_with (path, on_settings, user_data, &error);
+  config = mg_config_load_cached (path, &error);
   if (config == NULL)
     mg_print_error ("%s", error->message);
   else if (mg_config_id_exposed (config) && !options->quiet)

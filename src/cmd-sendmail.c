@@ -36,7 +36,7 @@ typedef struct {
   GPtrArray *allow;             /* --allow, $MATCHGUARD_ALLOW, X-Matchguard-Override */
   GPtrArray *args;              /* the arguments for the relay, in order */
   const mg_config_t *config;
-  mg_ledger_opening_t *opening; /* the ledger, opened beside the registry and the analysis */
+  mg_ledger_opening_t *opening; /* the ledger, opened beside the analysis */
 } send_t;
 
 /* matchguard's own options may precede the sendmail ones ("matchguard
@@ -183,17 +183,6 @@ explain_refusal (const send_t *send, const mg_analysis_t *analysis,
                "matchguard: NOT SENT. Fix the message and send it again. If you are sure it is right,\n"
                "add the header \"X-Matchguard-Override: %s\" to release these rules.\n", blocking);
     }
-}
-
-/* Starts opening the ledger that @settings name, beside the rest of the
- * configuration, the parsing and the analysis. */
-static void
-begin_opening_ledger (const mg_config_t *settings, gpointer data)
-{
-  send_t *send = data;
-  g_autofree char *path = mg_ledger_file (&send->common, settings);
-
-  send->opening = mg_ledger_open_begin (path, settings->busy_timeout_ms);
 }
 
 /* Starts the relay (mg_relay_start()): NULL, with the exit status of
@@ -391,7 +380,7 @@ mg_cmd_sendmail (int argc, char **argv)
   if (spool == NULL || !mg_spool_check (spool, &error))
     goto fail;
 
-  config = mg_load_config_with (&send.common, begin_opening_ledger, &send);
+  config = mg_load_config (&send.common);
   if (config == NULL)
     {
       status = EX_CONFIG;
@@ -407,8 +396,11 @@ mg_cmd_sendmail (int argc, char **argv)
     }
   if (!mg_resolve_aamc_id (config, &error))
     goto fail;
-  if (send.opening == NULL)
-    begin_opening_ledger (config, &send);
+  {
+    g_autofree char *ledger_path = mg_ledger_file (&send.common, config);
+
+    send.opening = mg_ledger_open_begin (ledger_path, config->busy_timeout_ms);
+  }
 
   message = mg_message_parse_stream (mg_spool_stream (spool), "outgoing message", &error);
   if (message == NULL)

@@ -36,11 +36,6 @@ void mg_common_options_clear (mg_common_options_t *options);
  * default; prints the error and returns NULL on failure. */
 mg_config_t *mg_load_config (const mg_common_options_t *options);
 
-/* mg_load_config() that calls @on_settings as mg_config_load_cached_with()
- * does. */
-mg_config_t *mg_load_config_with (const mg_common_options_t *options,
-                                  mg_config_settings_fn on_settings, gpointer user_data);
-
 /* Checks an --at value: now, header or ISO-8601; prints the problem as
  * "@command: ..." and returns FALSE when it is none of them. */
 gboolean mg_check_at_option (const char *command, const char *at);

@@ -1225,13 +1225,6 @@ source_paths (const char *path, const mg_config_t *config)
 mg_config_t *
 mg_config_load_cached (const char *path, GError **error)
 {
-  return mg_config_load_cached_with (path, NULL, NULL, error);
-}
-
-mg_config_t *
-mg_config_load_cached_with (const char *path, mg_config_settings_fn on_settings,
-                            gpointer user_data, GError **error)
-{
   g_autofree char *cache_file = NULL;
   g_autofree char *main_signature = NULL;
   g_autofree char *signature = NULL;
@@ -1256,8 +1249,6 @@ mg_config_load_cached_with (const char *path, mg_config_settings_fn on_settings,
   config = config_load_data (path, data, len, NULL, TRUE, NULL);
   if (config == NULL)
     return config_load_data (path, data, len, NULL, FALSE, error);
-  if (on_settings != NULL)
-    on_settings (config, user_data);
   sources = source_paths (path, config);
   signature = mg_registry_cache_signature ((const char *const *) sources);
   if (signature != NULL && use_cached_registry (config, cache_file, signature))

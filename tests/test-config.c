@@ -544,66 +544,6 @@ test_files_on_disk (void **state)
   g_rmdir (dir);
 }
 
-typedef struct {
-  guint calls;
-  char *ledger_path;       /* as the settings gave it */
-  int busy_timeout_ms;
-  guint programs;          /* programs the settings held */
-} settings_seen_t;
-
-static void
-remember_settings (const mg_config_t *settings, gpointer data)
-{
-  settings_seen_t *seen = data;
-
-  seen->calls++;
-  g_free (seen->ledger_path);
-  seen->ledger_path = g_strdup (settings->ledger_path);
-  seen->busy_timeout_ms = settings->busy_timeout_ms;
-  seen->programs = settings->registry != NULL ? mg_registry_count (settings->registry) : 0;
-}
-
-/* The settings come first, once, with the [ledger] the load ends with
- * and without the programs (sendmail mode opens the ledger meanwhile);
- * whether the registry then comes from the cache or from the files. */
-static void
-test_settings_first (void **state)
-{
-  g_autofree char *dir = g_dir_make_tmp ("test-config-XXXXXX", NULL);
-  g_autofree char *main_path = g_build_filename (dir, "matchguard.conf", NULL);
-  g_autofree char *programs = g_build_filename (dir, "programs.conf", NULL);
-  g_autofree char *cache_file = mg_registry_cache_file (main_path);
-  const char *main_text = "[ledger]\npath = /somewhere/ledger.db\nbusy_timeout_ms = 1234\n"
-                          "[registry]\nfiles = programs.conf\n";
-  int round;
-
-  (void) state;
-  assert_true (g_file_set_contents (main_path, main_text, -1, NULL));
-  assert_true (g_file_set_contents (programs, "[program:alpha]\nname = Alpha IR\n"
-                                    "domains = alpha.example.edu\n", -1, NULL));
-  for (round = 0; round < 2; round++)   /* the cache written, then read */
-    {
-      g_autoptr(GError) error = NULL;
-      settings_seen_t seen = { 0 };
-      g_autoptr(mg_config_t) config = mg_config_load_cached_with (main_path, remember_settings,
-                                                                  &seen, &error);
-
-      assert_non_null (config);
-      assert_int_equal (mg_registry_is_cached (config->registry), round == 1);
-      assert_int_equal (seen.calls, 1);
-      assert_string_equal (seen.ledger_path, "/somewhere/ledger.db");
-      assert_string_equal (seen.ledger_path, config->ledger_path);
-      assert_int_equal (seen.busy_timeout_ms, 1234);
-      assert_int_equal (seen.programs, 0);
-      assert_int_equal (mg_registry_count (config->registry), 1);
-      g_free (seen.ledger_path);
-    }
-  g_unlink (cache_file);
-  g_unlink (main_path);
-  g_unlink (programs);
-  g_rmdir (dir);
-}
-
 /* The registry from the cache: used only while the files are unchanged;
  * any change, a broken file included, gives exactly a full load. */
 static void
@@ -740,7 +680,6 @@ main (void)
     cmocka_unit_test (test_files_on_disk),
     cmocka_unit_test (test_default_path),
     cmocka_unit_test (test_cached_load),
-    cmocka_unit_test (test_settings_first),
   };
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
