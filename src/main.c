@@ -53,12 +53,18 @@ print_help (FILE *out)
  * a lookaside pool and a bulk page cache (20 pages), both written through
  * when the ledger opens, so resident at once (about 130 KB), though one
  * send reads a handful of pages.  Without them SQLite allocates as it
- * goes.  Must come before SQLite initializes (the first sqlite3_open). */
+ * goes.  No memory statistics either (a process-wide mutex around every
+ * allocation, taken in turn by the main thread and the ledger's helper,
+ * mg_ledger_open_begin()), nor a mutex per connection: a connection is
+ * used by one thread at a time, the helper handing the ledger over with
+ * a join.  Must come before SQLite initializes (the first sqlite3_open). */
 static void
 lean_sqlite (void)
 {
   sqlite3_config (SQLITE_CONFIG_LOOKASIDE, 0, 0);
   sqlite3_config (SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_config (SQLITE_CONFIG_MULTITHREAD);
 }
 
 int
