@@ -6,7 +6,9 @@
  *   PCRE2_UCP | PCRE2_MULTILINE | PCRE2_NO_UTF_CHECK (the pattern is
  *   ours), newlines PCRE2_NEWLINE_ANY, \R PCRE2_BSR_UNICODE; run with no
  *   options, so PCRE2 checks that the subject is UTF-8 as GRegex had it
- *   do.  tests/test-rulebook.c compares every pattern's matches with
+ *   do, except for patterns compiled to machine code (mg_regex_optimize(),
+ *   `audit`), which run through pcre2_jit_match() with GRegex's JIT stack,
+ *   as GRegex ran them: the normalised text is valid UTF-8 (mg-text.h).  tests/test-rulebook.c compares every pattern's matches with
  *   GRegex's on the fixture texts.
  * - Iteration is g_match_info_next()'s: the next search starts where the
  *   match ended, or one character further after an empty match, and a
@@ -27,6 +29,7 @@
 
 struct mg_regex {
   pcre2_code *code;
+  gboolean jit;       /* compiled to machine code: run with pcre2_jit_match() */
 };
 
 /* The compile context of every pattern: its newline conventions. */
@@ -77,7 +80,24 @@ void
 mg_regex_optimize (mg_regex_t *regex)
 {
   g_return_if_fail (regex != NULL);
-  pcre2_jit_compile (regex->code, PCRE2_JIT_COMPLETE);
+  regex->jit = pcre2_jit_compile (regex->code, PCRE2_JIT_COMPLETE) == 0;
+}
+
+/* The match context of machine-code runs: GRegex's JIT stack, 32 KiB
+ * growing to 512 KiB, so that a deep match fails no sooner than it did. */
+static pcre2_match_context *
+jit_context (void)
+{
+  static gsize context;
+
+  if (g_once_init_enter (&context))
+    {
+      pcre2_match_context *made = pcre2_match_context_create (NULL);
+
+      pcre2_jit_stack_assign (made, NULL, pcre2_jit_stack_create (32 * 1024, 512 * 1024, NULL));
+      g_once_init_leave (&context, (gsize) made);
+    }
+  return (pcre2_match_context *) context;
 }
 
 void
@@ -156,8 +176,12 @@ search_on (mg_match_t *match)
           match->matched = FALSE;
           return FALSE;
         }
-      rc = pcre2_match (match->regex->code, (PCRE2_SPTR) match->subject, match->length,
-                        (PCRE2_SIZE) match->next, 0, match->data, NULL);
+      if (match->regex->jit)
+        rc = pcre2_jit_match (match->regex->code, (PCRE2_SPTR) match->subject, match->length,
+                              (PCRE2_SIZE) match->next, 0, match->data, jit_context ());
+      else
+        rc = pcre2_match (match->regex->code, (PCRE2_SPTR) match->subject, match->length,
+                          (PCRE2_SIZE) match->next, 0, match->data, NULL);
       if (rc < 0)
         {
           match->next = -1;
