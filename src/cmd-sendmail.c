@@ -252,7 +252,7 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
   g_autoptr (mg_ledger_t) ledger = NULL;
   g_autoptr (GPtrArray) history = NULL;
   g_autoptr (mg_history_query_t) query = mg_rules_history_query (analysis);
-  g_autoptr (GDateTime) now = mg_local_now ();
+  g_autoptr (GDateTime) now = NULL;
   g_autoptr (mg_judgement_t) judgement = NULL;
   g_autoptr (mg_entry_t) entry = NULL;
   gboolean refuse = FALSE, confirm = FALSE;
@@ -265,8 +265,13 @@ send_program_mail (send_t *send, mg_spool_t *spool, const mg_analysis_t *analysi
   if (send->config->policy.warnings == MG_WARNINGS_CONFIRM)
     query->confirm_key = mg_record_confirm_key (analysis);
   ledger = mg_ledger_open_end (send->opening, &error);
-  if (ledger == NULL || !mg_ledger_begin (ledger, &error)
-      || (history = mg_ledger_select (ledger, query, &error)) == NULL)
+  if (ledger == NULL || !mg_ledger_begin (ledger, &error))
+    goto ledger_error;
+  /* the time of this send is taken with the write lock held: a send that
+   * committed before we got the lock has an earlier (or the same) time,
+   * so the history rules count it (an entry after "now" does not count) */
+  now = mg_local_now ();
+  if ((history = mg_ledger_select (ledger, query, &error)) == NULL)
     goto ledger_error;
 
   judgement = mg_rules_judge (analysis, now, history);

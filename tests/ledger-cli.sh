@@ -225,4 +225,42 @@ expect "sendmail: inside the window the re-send is relayed" 0 "$BIN" --config "$
 if cmp -s "$RELAY_OUT.body" "$T/status.eml"; then ok "the confirmed message relayed byte for byte"; else bad "confirmed message bytes differ"; fi
 expect "sendmail: no recipients and no -t" 64 "$BIN" --config "$T/conf/send.conf" -oi < "$T/status.eml"
 
+# A #1 letter that another send commits while this one waits for the write
+# lock counts, though that send took its time after this one started: the
+# time of a send is taken with the lock held (SPEC 7: the check and the
+# pending entry are one transaction).  Here the other send is a transaction
+# held open by the test, which commits an entry of #1 intent to Greenfield
+# stamped a second after this send started, and commits it a second after
+# that.
+sed -e "s|^command = .*|command = $T/relay.sh|" -e "s|^path = .*|path = $T/race.db|" "$CONF" > "$T/conf/race.conf"
+chmod 600 "$T/conf/race.conf"
+expect "race: a ledger with one update" 0 mg import --config "$T/conf/race.conf" "$T/update-greenfield.eml"
+rm -f "$RELAY_OUT.body"
+if "$PY" - "$T/race.db" "$BIN" "$T/conf/race.conf" "$MAPLE" "$T/first-ashford.eml" "$T/race" <<'PYEOF'
+import sqlite3, subprocess, sys, time
+db, binary, conf, rcpt, letter, out = sys.argv[1:]
+con = sqlite3.connect(db, isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+started = time.time()
+with open(letter, "rb") as stdin, open(out + ".err", "wb") as err:
+    send = subprocess.Popen([binary, "--config", conf, "-oi", "--", rcpt], stdin=stdin,
+                            stdout=subprocess.DEVNULL, stderr=err)
+    stamp = int(started) + 1
+    con.execute("INSERT INTO entries (time, message_id, kind, intent, is_reply, programs, recipients,"
+                " status, findings, overrides) VALUES (?, 'other-first', 'intent', 'first', 0,"
+                " 'greenfield-ir', 'cmoreau@greenfield-med.example.edu', 'pending', '', '')", (stamp,))
+    con.execute("INSERT INTO entry_programs (program, entry) VALUES ('greenfield-ir', last_insert_rowid())")
+    while time.time() < stamp + 1.2:
+        time.sleep(0.05)
+    if send.poll() is not None:
+        sys.exit("the send did not wait for the lock (exit %d)" % send.returncode)
+    con.execute("COMMIT")
+    rc = send.wait(timeout=60)
+sys.exit(0 if rc == 77 else "the send exited %d, expected 77" % rc)
+PYEOF
+then ok "race: a #1 letter committed while the send waited for the lock refuses the second"
+else bad "race: the second #1 letter was not refused ($(head -c 300 "$T/race.err"))"; fi
+contains "race: the refusal names first-choice-duplicate" "$T/race.err" "first-choice-duplicate"
+if [ -e "$RELAY_OUT.body" ]; then bad "race: the second #1 letter reached the relay"; else ok "race: the second #1 letter never reaches the relay"; fi
+
 summary
