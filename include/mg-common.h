@@ -48,6 +48,10 @@ void mg_print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
  * Free with g_free(). */
 char *mg_sanitize (const char *text);
 
+/* pread(2) of exactly @len bytes at @offset, again after EINTR and short
+ * reads; FALSE with errno set on error, EIO when the file ends first. */
+gboolean mg_pread_all (int fd, void *buf, gsize len, guint64 offset);
+
 /* GMime 3 ships no autoptr cleanups; declare them here and only here. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)

@@ -109,9 +109,6 @@ guint mg_phrases_count (mg_phrases_t set);
 /* Pattern @index of @set, compiled on first use and kept (transfer none). */
 const mg_regex_t *mg_phrase_regex (mg_phrases_t set, guint index);
 
-/* The file of compiled patterns (transfer none), or NULL when there is
- * no cache directory. */
-const char *mg_phrase_cache_path (void);
 
 /* FALSE when pattern @index of @set cannot match within bytes [@from, @to)
  * of @region's normalised text (a match run with string length @to and

@@ -1,9 +1,11 @@
 /* common.c - error domain, exit codes, error printing, sanitising. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "mg-common.h"
 
@@ -81,4 +83,29 @@ mg_sanitize (const char *text)
         *p = '?';
     }
   return valid;
+}
+
+gboolean
+mg_pread_all (int fd, void *buf, gsize len, guint64 offset)
+{
+  char *p = buf;
+
+  while (len > 0)
+    {
+      gssize n = pread (fd, p, len, (off_t) offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        {
+          errno = EIO;   /* the file is shorter than expected */
+          return FALSE;
+        }
+      p += n;
+      len -= (gsize) n;
+      offset += (guint64) n;
+    }
+  return TRUE;
 }

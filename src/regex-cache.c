@@ -11,8 +11,9 @@
  *   damaged copy.  Any disagreement removes the file (the next run writes
  *   a good one) and the pattern is compiled.
  * - Written whole by the first run that finds no file, to a temporary
- *   file renamed over the name: a reader sees the old file or the new one
- *   (a rename never truncates a file another run has open).
+ *   file renamed over the name (g_file_set_contents_full()): a reader
+ *   sees the old file or the new one (a rename never truncates a file
+ *   another run has open).
  * - The hash is FxHash's, over 64 bits, eight bytes a step: the file is
  *   the user's own, in a private directory; the hash guards against
  *   damage, not against an attacker.
@@ -20,7 +21,6 @@
 #include "config.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <errno.h>
 #include <fcntl.h>
 #include <pcre2.h>
 #include <string.h>
@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "mg-common.h"
 #include "mg-regex-cache.h"
 
 #define MAGIC "MGRXC01\n"
@@ -91,46 +92,6 @@ key_of (const char *const *patterns, guint count)
   return key;
 }
 
-/* Reads exactly @length bytes at @offset. */
-static gboolean
-read_at (int fd, void *buffer, gsize length, guint64 offset)
-{
-  guint8 *p = buffer;
-
-  while (length > 0)
-    {
-      ssize_t n = pread (fd, p, length, (off_t) offset);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      length -= (gsize) n;
-      offset += (guint64) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_all (int fd, const void *data, gsize length)
-{
-  const guint8 *p = data;
-
-  while (length > 0)
-    {
-      ssize_t n = write (fd, p, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* Drops a file that is not what was written, so that the next run
  * writes a good one; this run compiles. */
 static void
@@ -158,10 +119,10 @@ read_file (mg_regex_cache_t *cache, guint64 key)
     return FALSE;
   cache->entries = g_new (entry_t, cache->count);
   if (fstat (cache->fd, &st) != 0 || !S_ISREG (st.st_mode)
-      || !read_at (cache->fd, &header, sizeof header, 0)
+      || !mg_pread_all (cache->fd, &header, sizeof header, 0)
       || memcmp (header.magic, MAGIC, sizeof header.magic) != 0 || header.key != key
       || header.count != cache->count
-      || !read_at (cache->fd, cache->entries, cache->count * sizeof (entry_t), sizeof header))
+      || !mg_pread_all (cache->fd, cache->entries, cache->count * sizeof (entry_t), sizeof header))
     {
       discard (cache);
       return FALSE;
@@ -182,49 +143,34 @@ static void
 write_file (const mg_regex_cache_t *cache, guint64 key)
 {
   g_autofree char *dir = g_path_get_dirname (cache->path);
-  g_autofree char *tmp = NULL;
-  g_autoptr (GPtrArray) encoded = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autofree entry_t *entries = g_new0 (entry_t, cache->count);
+  g_autoptr (GByteArray) file = g_byte_array_new ();
   header_t header = { .key = key, .count = cache->count };
-  guint64 offset = sizeof header + cache->count * sizeof (entry_t);
-  gboolean ok;
-  int fd;
+  gsize index_len = cache->count * sizeof (entry_t);
   guint i;
 
   memcpy (header.magic, MAGIC, sizeof header.magic);
-  if (g_mkdir_with_parents (dir, 0700) != 0 || access (dir, W_OK) != 0)
+  if (g_mkdir_with_parents (dir, 0700) != 0)
     return;
+  g_byte_array_append (file, (const guint8 *) &header, sizeof header);
+  g_byte_array_set_size (file, sizeof header + index_len);   /* the entries, filled below */
   for (i = 0; i < cache->count; i++)
     {
       g_autoptr (mg_regex_t) regex = mg_regex_new (cache->patterns[i], NULL);
-      GBytes *bytes = regex != NULL ? mg_regex_encode (regex) : NULL;
+      g_autoptr (GBytes) bytes = regex != NULL ? mg_regex_encode (regex) : NULL;
+      entry_t entry;
       gsize length;
-      gconstpointer data;
+      const guint8 *data;
 
       if (bytes == NULL)
         return;
       data = g_bytes_get_data (bytes, &length);
-      entries[i] = (entry_t) { offset, length, hash_bytes (HASH_START, data, length) };
-      offset += length;
-      g_ptr_array_add (encoded, bytes);
+      entry = (entry_t) { file->len, length, hash_bytes (HASH_START, data, length) };
+      memcpy (file->data + sizeof header + i * sizeof entry, &entry, sizeof entry);
+      g_byte_array_append (file, data, length);
     }
-
-  tmp = g_strconcat (cache->path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return;
-  ok = write_all (fd, &header, sizeof header)
-       && write_all (fd, entries, cache->count * sizeof (entry_t));
-  for (i = 0; ok && i < encoded->len; i++)
-    {
-      gsize length;
-      gconstpointer data = g_bytes_get_data (g_ptr_array_index (encoded, i), &length);
-
-      ok = write_all (fd, data, length);
-    }
-  ok = close (fd) == 0 && ok;
-  if (!ok || g_rename (tmp, cache->path) != 0)
-    g_unlink (tmp);
+  /* a temporary file renamed over the name, mode 0600 */
+  g_file_set_contents_full (cache->path, (const char *) file->data, file->len,
+                            G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
 }
 
 mg_regex_cache_t *
@@ -268,7 +214,7 @@ mg_regex_cache_get (mg_regex_cache_t *cache, guint index, GError **error)
       g_autofree guint8 *bytes = g_malloc (MAX (entry->length, 1));
       mg_regex_t *regex = NULL;
 
-      if (read_at (cache->fd, bytes, entry->length, entry->offset)
+      if (mg_pread_all (cache->fd, bytes, entry->length, entry->offset)
           && hash_bytes (HASH_START, bytes, entry->length) == entry->hash)
         regex = mg_regex_decode (bytes, entry->length);
       if (regex != NULL)

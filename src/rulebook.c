@@ -1292,12 +1292,6 @@ mg_phrase_regex (mg_phrases_t set, guint index)
   return *regex;
 }
 
-const char *
-mg_phrase_cache_path (void)
-{
-  return mg_regex_cache_path (pattern_cache ());
-}
-
 /* --- finding the required words ------------------------------------------ */
 
 /* Looking for each pattern's words with memmem() read the text once per

@@ -132,33 +132,6 @@ write_all (int fd, const void *buf, gsize len, gint64 deadline)
   return TRUE;
 }
 
-/* pread(2) of exactly @len bytes at @offset (the file does not shrink
- * under us: it has no name); FALSE with errno set on error. */
-static gboolean
-pread_all (int fd, void *buf, gsize len, guint64 offset)
-{
-  char *p = buf;
-
-  while (len > 0)
-    {
-      gssize n = pread (fd, p, len, (off_t) offset);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      if (n == 0)
-        {
-          errno = EIO;   /* the spool file is shorter than written */
-          return FALSE;
-        }
-      p += n;
-      len -= (gsize) n;
-      offset += (guint64) n;
-    }
-  return TRUE;
-}
-
 static void
 set_read_error (GError **error, int fd, int errnum)
 {
@@ -378,7 +351,7 @@ examine_file (mg_spool_t *spool, GError **error)
       eof = offset + want == spool->size;
       g_byte_array_set_size (buf, buf->len + want);
       /* an empty file: no read (buf->data is still NULL) */
-      if (want > 0 && !pread_all (spool->fd, buf->data + buf->len - want, want, offset))
+      if (want > 0 && !mg_pread_all (spool->fd, buf->data + buf->len - want, want, offset))
         {
           int errnum = errno;
           g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read the spool file: %s",
@@ -398,7 +371,7 @@ examine_file (mg_spool_t *spool, GError **error)
     {
       gsize want = (gsize) MIN ((guint64) sizeof chunk, spool->size - offset), i;
 
-      if (!pread_all (spool->fd, chunk, want, offset))
+      if (!mg_pread_all (spool->fd, chunk, want, offset))
         {
           int errnum = errno;
           g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read the spool file: %s",
@@ -679,7 +652,7 @@ write_span (const mg_spool_t *spool, int fd, guint64 start, guint64 end, gint64 
     {
       gsize want = (gsize) MIN ((guint64) CHUNK, end - start);
 
-      if (!pread_all (spool->fd, chunk, want, start))
+      if (!mg_pread_all (spool->fd, chunk, want, start))
         {
           int errnum = errno;
           g_set_error (error, MG_ERROR, MG_ERROR_IO, "cannot read the spool file: %s",
