@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -216,6 +217,89 @@ test_threshold (void **state)
                && mg_fingerprint_similarity (all, other) < 0.82);
 }
 
+static int
+compare_hashes (const void *a, const void *b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  return (x > y) - (x < y);
+}
+
+/* A sorted set of @n hashes: @shared of them from 1..@shared, the rest
+ * from @first_own on (not in the other set). */
+static GBytes *
+sorted_set (gsize n, gsize shared, guint32 first_own)
+{
+  g_autofree guint32 *hashes = g_new (guint32, n + 1);
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    hashes[i] = i < shared ? (guint32) i + 1 : first_own + (guint32) (i - shared);
+  qsort (hashes, n, sizeof *hashes, compare_hashes);
+  return from_hashes (hashes, n);
+}
+
+/* The early stop of mg_fingerprint_similar() must not change an answer:
+ * every pair of sizes up to 60 and every overlap, against the rule
+ * computed here from the counts (shared / union >= 9/10). */
+static void
+test_threshold_every_overlap (void **state)
+{
+  gsize na, nb, shared, similar = 0, checked = 0;
+
+  for (na = 0; na <= 60; na++)
+    for (nb = 0; nb <= 60; nb++)
+      for (shared = 0; shared <= MIN (na, nb); shared++)
+        {
+          /* own hashes interleave with the shared ones in the sort order
+           * of one set and follow them in the other's */
+          g_autoptr (GBytes) a = sorted_set (na, shared, 1000);
+          g_autoptr (GBytes) b = sorted_set (nb, shared, 2000);
+          gsize all = na + nb - shared;
+          gboolean expected = all > 0 && shared * 10 >= all * 9;
+
+          if (mg_fingerprint_similar (a, b) != expected || mg_fingerprint_similar (b, a) != expected)
+            fail_msg ("%zu and %zu hashes, %zu shared: expected %s", na, nb, shared,
+                      expected ? "similar" : "not similar");
+          similar += expected;
+          checked++;
+        }
+  /* the loop reached both answers many times */
+  assert_true (similar > 500 && checked - similar > 500);
+}
+
+/* A damaged ledger can hold hashes out of order or twice: the answer is
+ * still the one the full merge of mg_fingerprint_similarity() gives. */
+static void
+test_threshold_unsorted (void **state)
+{
+  GRand *rand = g_rand_new_with_seed (90);
+  guint round;
+
+  for (round = 0; round < 20000; round++)
+    {
+      guint32 ha[24], hb[24];
+      gsize na = g_rand_int_range (rand, 0, 24), nb = g_rand_int_range (rand, 0, 24), i;
+      g_autoptr (GBytes) a = NULL, b = NULL;
+      double similarity;
+      gsize shared;
+
+      for (i = 0; i < na; i++)
+        ha[i] = g_rand_int_range (rand, 0, 30);
+      for (i = 0; i < MIN (na, nb); i++)
+        hb[i] = g_rand_boolean (rand) ? ha[i] : (guint32) g_rand_int_range (rand, 0, 30);
+      for (; i < nb; i++)
+        hb[i] = g_rand_int_range (rand, 0, 30);
+      a = from_hashes (ha, na);
+      b = from_hashes (hb, nb);
+      /* similarity = shared / (na + nb - shared), exact in the small numbers here */
+      similarity = mg_fingerprint_similarity (a, b);
+      shared = (gsize) (similarity * (double) (na + nb) / (1.0 + similarity) + 0.5);
+      assert_int_equal (mg_fingerprint_similar (a, b),
+                        na + nb > 0 && shared * 10 >= (na + nb - shared) * 9);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (void)
 {
@@ -229,6 +313,8 @@ main (void)
     cmocka_unit_test (test_sorted_set),
     cmocka_unit_test (test_words),
     cmocka_unit_test (test_threshold),
+    cmocka_unit_test (test_threshold_every_overlap),
+    cmocka_unit_test (test_threshold_unsorted),
   };
   return cmocka_run_group_tests_name ("fingerprint", tests, NULL, NULL);
 }
