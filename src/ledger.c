@@ -252,10 +252,10 @@ mg_history_query_free (mg_history_query_t *query)
   g_free (query);
 }
 
-/* The definition of a relevant entry.  mg_ledger_select()'s SQL and
- * mg_history_select()'s indexes find candidates; both keep only those
- * that pass this, so neither can return an entry this refuses, and
- * tests/test-ledger.c checks that neither misses one it accepts. */
+/* The definition of a relevant entry.  mg_ledger_select()'s SQL finds
+ * candidates and keeps only those that pass this; mg_history_select()'s
+ * indexes find exactly these (keyed by the same strings).
+ * tests/test-ledger.c checks that both return what this accepts. */
 gboolean
 mg_entry_relevant (const mg_entry_t *entry, const mg_history_query_t *query)
 {
@@ -1487,17 +1487,16 @@ mg_history_select (const mg_history_t *history, const mg_history_query_t *query)
     append_positions (positions, history->by_program, *program);
   append_positions (positions, history->by_intent, query->intent);
   append_positions (positions, history->by_confirm_key, query->confirm_key);
-  /* the order added, each entry once */
+  /* the order added, each entry once; every position is relevant as it
+   * is: the indexes are keyed by the very strings mg_entry_relevant()
+   * compares (tests/test-ledger.c checks the two agree) */
   g_array_sort (positions, compare_positions);
   for (i = 0; i < positions->len; i++)
     {
       guint position = g_array_index (positions, guint, i);
-      const mg_entry_t *entry = g_ptr_array_index (history->entries, position);
 
-      if (i > 0 && position == g_array_index (positions, guint, i - 1))
-        continue;
-      if (mg_entry_relevant (entry, query))
-        g_ptr_array_add (selected, (gpointer) entry);
+      if (i == 0 || position != g_array_index (positions, guint, i - 1))
+        g_ptr_array_add (selected, g_ptr_array_index (history->entries, position));
     }
   return selected;
 }
