@@ -340,12 +340,14 @@ examine_file (mg_spool_t *spool, GError **error)
   guint8 chunk[4096];
   guint64 offset = 0;
   gboolean found = FALSE, eof = FALSE;
-  gsize end = 0;
+  gsize end = 0, step = sizeof chunk;
 
   spool->header_buf = buf;
+  /* reads that start small and double: the buffer is kept while the
+   * message is handled, and a header block is a few KiB */
   while (!found)
     {
-      gsize want = (gsize) MIN ((guint64) CHUNK, spool->size - offset);
+      gsize want = (gsize) MIN ((guint64) step, spool->size - offset);
       gsize from = buf->len > 0 ? buf->len - 1 : 0;
 
       eof = offset + want == spool->size;
@@ -359,6 +361,7 @@ examine_file (mg_spool_t *spool, GError **error)
           return FALSE;
         }
       offset += want;
+      step = MIN (step * 2, CHUNK);
       found = find_header_end (buf->data, buf->len, from, eof, &end);
     }
   g_byte_array_set_size (buf, end);

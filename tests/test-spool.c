@@ -439,6 +439,43 @@ test_header_block (void **state)
   assert_int_equal (len, strlen (headers_only));
 }
 
+/* A spooled message's header block is read in steps that start at 4 KiB
+ * and double: its end found wherever it falls against them, with LF and
+ * CRLF line ends (the blank line split between two reads). */
+static void
+test_header_block_across_reads (void **state)
+{
+  static const gsize ends[] = { 100, 4094, 4095, 4096, 4097, 4098, 12286, 12287, 12288, 12289,
+                                28671, 28672, 28673, 61439, 61440, 61441, 200000 };
+  gsize i;
+  int crlf;
+
+  for (crlf = 0; crlf <= 1; crlf++)
+    for (i = 0; i < G_N_ELEMENTS (ends); i++)
+      {
+        const char *eol = crlf ? "\r\n" : "\n";
+        g_autoptr (GString) text = g_string_new ("Subject: x");
+        g_autoptr (mg_spool_t) spool = NULL;
+        gsize header_len, len;
+
+        g_string_append (text, eol);
+        /* an X-Pad field that brings the header block (through the line
+         * end of its last field) to ends[i] bytes */
+        g_string_append (text, "X-Pad: ");
+        while (text->len + strlen (eol) < ends[i])
+          g_string_append_c (text, 'a');
+        g_string_append (text, eol);
+        header_len = text->len;
+        g_string_append (text, eol);
+        g_string_append (text, "body");
+        g_string_append (text, eol);
+        spool = spool_from (text->str, text->len, 0);
+        mg_spool_header (spool, &len);
+        if (len != header_len)
+          fail_msg ("%s, header of %zu bytes: found %zu", crlf ? "CRLF" : "LF", header_len, len);
+      }
+}
+
 /* A pipe that delivers the message in small pieces (short reads). */
 typedef struct {
   int fd;
@@ -610,6 +647,7 @@ main (void)
     cmocka_unit_test (test_override_ranges),
     cmocka_unit_test (test_empty_and_no_header),
     cmocka_unit_test (test_header_block),
+    cmocka_unit_test (test_header_block_across_reads),
     cmocka_unit_test (test_pipe_short_reads),
     cmocka_unit_test (test_read_error),
     cmocka_unit_test (test_broken_pipe),
