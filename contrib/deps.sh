@@ -6,7 +6,9 @@
 # contrib/check-sanitizers.sh builds with clang and its sanitizer runtimes,
 # contrib/check-valgrind.sh needs valgrind; fuzz/run.sh needs clang and
 # libFuzzer, libclang_rt.fuzzer of libclang-rt-14-dev on Debian 12, which
-# libclang-rt-dev depends on).
+# libclang-rt-dev depends on; configure lays the program out with BOLT from
+# bolt-19 when it is there, contrib/bolt.sh; tests/cli.sh makes a Turkish
+# locale with localedef from the definitions in locales).
 # Uses sudo when not run as root.  Safe to run again: it installs only
 # packages that are not installed yet.
 set -eu
@@ -16,7 +18,7 @@ libglib2.0-dev libgmime-3.0-dev libpcre2-dev libsqlite3-dev libsecret-1-dev
 gnome-keyring dbus-daemon dbus-bin
 libjson-glib-dev libgumbo-dev libcmocka-dev python3 valgrind
 neomutt mutt msmtp python3-aiosmtpd man-db groff-base time util-linux
-clang libclang-rt-dev"
+clang libclang-rt-dev bolt-19 locales"
 
 missing=""
 for p in $PACKAGES; do

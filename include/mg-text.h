@@ -60,6 +60,13 @@ char *mg_region_locate (const mg_region_t *region, gsize start, gsize end,
  * aliases and patterns' literal words.  Free with g_free(). */
 char *mg_text_normalize (const char *text);
 
+/* Returns @text (UTF-8; invalid bytes are kept as they are) lower-cased
+ * the same way under every locale: ASCII letters by table, other
+ * characters by Unicode's simple mapping.  For addresses and domains,
+ * instead of g_utf8_strdown(), which follows LC_CTYPE: under a Turkish or
+ * Azerbaijani locale it makes "I" a dotless "ı".  Free with g_free(). */
+char *mg_utf8_strdown (const char *text);
+
 /* Counts words (runs of letters or digits) in @text. */
 guint mg_text_count_words (const char *text, gsize len);
 

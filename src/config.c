@@ -47,6 +47,7 @@
 #include "mg-common.h"
 #include "mg-config.h"
 #include "mg-registry-cache.h"
+#include "mg-text.h"
 
 #define PROGRAM_PREFIX "program:"
 
@@ -538,7 +539,7 @@ check_domain (const char *domain, const char *what, GError **error)
 static char *
 parse_address (const char *text, GError **error)
 {
-  g_autofree char *address = g_utf8_strdown (text, -1);
+  g_autofree char *address = mg_utf8_strdown (text);
   const char *at;
   const char *p;
   gsize len;
@@ -568,7 +569,7 @@ parse_address (const char *text, GError **error)
 static char *
 parse_domain (const char *text, GError **error)
 {
-  g_autofree char *domain = g_utf8_strdown (text, -1);
+  g_autofree char *domain = mg_utf8_strdown (text);
   const char *start = domain;
 
   if (g_str_has_prefix (start, "*."))

@@ -50,6 +50,7 @@
 #include "mg-common.h"
 #include "mg-html.h"
 #include "mg-message.h"
+#include "mg-text.h"
 #include "mg-quote.h"
 
 /* Deeper MIME structure is not descended into. */
@@ -421,7 +422,7 @@ mailbox_address (InternetAddressMailbox *mailbox)
   if (addr == NULL || *addr == '\0')
     return NULL;
   valid = g_utf8_make_valid (addr, -1);
-  return g_utf8_strdown (valid, -1);
+  return mg_utf8_strdown (valid);
 }
 
 /* Appends the addresses of @list (groups flattened) to @out, skipping any

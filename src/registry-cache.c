@@ -44,7 +44,7 @@
 #include "mg-common.h"
 #include "mg-registry-cache.h"
 
-#define FORMAT 3
+#define FORMAT 4           /* 4: addresses lower-cased without the locale */
 
 #define FIRST_WORD_BITS 16      /* per name: about 0.2% false positives */
 #define FIRST_WORD_HASHES 4

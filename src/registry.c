@@ -191,13 +191,11 @@ mg_contact_free (mg_contact_t *contact)
   g_free (contact);
 }
 
-/* Lower-cases @text (UTF-8 aware when it is valid UTF-8). */
+/* Lower-cases @text, the same under every locale (mg_utf8_strdown()). */
 static char *
 lower (const char *text)
 {
-  if (g_utf8_validate (text, -1, NULL))
-    return g_utf8_strdown (text, -1);
-  return g_ascii_strdown (text, -1);
+  return mg_utf8_strdown (text);
 }
 
 /* Lower-cases @word and drops its dots and a trailing comma, for comparing

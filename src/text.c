@@ -491,6 +491,30 @@ mg_text_normalize (const char *text)
   return result;
 }
 
+char *
+mg_utf8_strdown (const char *text)
+{
+  GString *lower = g_string_sized_new (strlen (text));
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_c (lower, *p++);
+          continue;
+        }
+      if (c < 0x80)
+        g_string_append_c (lower, g_ascii_tolower ((char) c));
+      else
+        g_string_append_unichar (lower, g_unichar_tolower (c));
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (lower, FALSE);
+}
+
 guint
 mg_text_count_words (const char *text, gsize len)
 {

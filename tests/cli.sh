@@ -40,6 +40,40 @@ expect "worst verdict wins over several files" 2 check "$EX/01-clean-update.eml"
 expect "non-program mail is ok" 0 check "$EX/05-note-to-a-friend.eml"
 contains "non-program mail says so" "$T/out" "no program"
 
+# --- the user's locale never changes a verdict -------------------------------
+# Lower-casing by the locale made "I" a dotless "ı" under a Turkish one:
+# "IR-Program@..." in a letter (or in the registry) was then not the
+# registry's "ir-program@..." (or the letter's), and on a domain two
+# programs share a #1 letter to the program went out as "program unknown".
+mkdir -p "$T/locale" "$T/tr"
+localedef -i tr_TR -f UTF-8 "$T/locale/tr_TR.UTF-8" >"$T/localedef.err" 2>&1
+if [ -f "$T/locale/tr_TR.UTF-8/LC_CTYPE" ]; then
+    cp "$T/conf/example.conf" "$T/tr/"
+    sed 's/^addresses = ir-program@stonebridge-health.example.edu$/addresses = IR-Program@Stonebridge-Health.example.edu/' \
+        "$T/conf/programs.conf" > "$T/tr/programs.conf"
+    chmod 600 "$T/tr/"*.conf
+    for how in "capitals in the letter:IR-Program@Stonebridge-Health.example.edu:$CONF" \
+               "capitals in the registry:ir-program@stonebridge-health.example.edu:$T/tr/example.conf"; do
+        name=${how%%:*} rest=${how#*:}
+        to=${rest%%:*} conf=${rest#*:}
+        # a letter that names no program: only its address tells which
+        sed -e "s/^To: .*/To: $to/" -e '/^Cc: /d' -e 's/Greenfield IR is my top/your program is my top/' \
+            -e 's/Dr\. Moreau/Dr. Lindgren/' "$EX/03-number-one-to-two-programs.eml" > "$T/tr/letter.eml"
+        rm -rf "${XDG_CACHE_HOME:-$HOME/.cache}/matchguard"
+        # the Turkish run first: it builds the registry cache the other one reads
+        LOCPATH=$T/locale LC_ALL=tr_TR.UTF-8 "$BIN" check --config "$conf" --at header --format json "$T/tr/letter.eml" > "$T/tr/tr.json" 2>&1
+        LC_ALL=C.UTF-8 "$BIN" check --config "$conf" --at header --format json "$T/tr/letter.eml" > "$T/tr/c.json" 2>&1
+        contains "$name, Turkish locale: the program is known" "$T/tr/tr.json" '"id":"stonebridge-ir"'
+        if cmp -s "$T/tr/c.json" "$T/tr/tr.json"; then
+            ok "$name: the same verdict and findings under a Turkish locale"
+        else
+            bad "$name: a Turkish locale changed the output: $(head -c 300 "$T/tr/tr.json")"
+        fi
+    done
+else
+    bad "cannot make a tr_TR.UTF-8 locale with localedef (Debian: the locales package): $(head -c 200 "$T/localedef.err")"
+fi
+
 # --- JSON Lines -------------------------------------------------------------
 expect "json for three files" 2 check --format json "$EX/01-clean-update.eml" "$EX/02-thank-you-template-left.eml" "$EX/05-note-to-a-friend.eml"
 lines "one JSON line per message" "$T/out" 3

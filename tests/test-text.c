@@ -139,6 +139,28 @@ test_word_boundaries (void **state)
   assert_true (mg_text_is_word_at (text, strlen (text), 24, 2));
 }
 
+/* Addresses and domains lower-case without the locale; whatever LC_CTYPE
+ * is (tests/cli.sh runs the program under a Turkish locale), "I" is "i". */
+static void
+test_utf8_strdown (void **state)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "IR-Program@Fenwick-Health.example.ORG", "ir-program@fenwick-health.example.org" },
+    { "IRResidency@MapleHollow-MC.example.org", "irresidency@maplehollow-mc.example.org" },
+    { "\xc3\x89" "COLE@\xc3\x89" "xample.FR", "\xc3\xa9" "cole@\xc3\xa9" "xample.fr" }, /* É */
+    { "\xce\xa3\xce\x91\xce\xa3@X.GR", "\xcf\x83\xce\xb1\xcf\x83@x.gr" },     /* ΣΑΣ: simple mapping */
+    { "A\xff" "B\xc3", "a\xff" "b\xc3" },                                        /* invalid bytes kept */
+    { "", "" },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *lower = mg_utf8_strdown (cases[i].in);
+      assert_string_equal (lower, cases[i].out);
+    }
+}
+
 int
 main (void)
 {
@@ -150,6 +172,7 @@ main (void)
     cmocka_unit_test (test_locate_maps_back_to_source),
     cmocka_unit_test (test_count_words),
     cmocka_unit_test (test_word_boundaries),
+    cmocka_unit_test (test_utf8_strdown),
   };
   return cmocka_run_group_tests_name ("text", tests, NULL, NULL);
 }
