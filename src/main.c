@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "mg-common.h"
+#include "mg-message.h"
 
 typedef struct {
   const char *name;
@@ -73,11 +74,11 @@ main (int argc, char **argv)
   g_autofree char *invoked_as = g_path_get_basename (argv[0]);
   gsize i;
 
-  /* the user's character set (GMime takes its locale charset from it);
-   * only that: the other categories would load a dozen locale files per
-   * send, matchguard writes English, and LC_NUMERIC must stay "C" for
-   * the JSON */
-  setlocale (LC_CTYPE, "");
+  /* GMime reads the locale's character set when it starts, for text that
+   * does not name its own: started before any setlocale(), it uses the
+   * same one for every user, and a message gets the same verdict from
+   * check as from sendmail mode, whatever LANG says. */
+  mg_gmime_init ();
   lean_sqlite ();
   if (strcmp (invoked_as, "sendmail") == 0)
     return mg_cmd_sendmail (argc, argv);
@@ -98,6 +99,15 @@ main (int argc, char **argv)
     }
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* the user's character set, in which GOption takes option values
+         * (a program's name, a file name); only that: the other categories
+         * would load more locale files, matchguard writes English, and
+         * LC_NUMERIC must stay "C" for the JSON.  Sendmail mode parses its
+         * own options and writes UTF-8 as it is: it needs no locale, and
+         * loads none on every send. */
+        setlocale (LC_CTYPE, "");
+        return commands[i].run (argc - 1, argv + 1);
+      }
   return mg_cmd_sendmail (argc, argv);
 }

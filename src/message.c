@@ -503,8 +503,8 @@ get_recipients (GMimeMessage *gmessage)
 
 /* How to decode text labelled @charset; for CHARSET_ICONV, @iconv_name
  * gets the name to open.  GMime maps "x-unknown" to the locale's charset
- * (ASCII under sendmail's C locale), which is no better than a guess, so
- * it is treated as missing. */
+ * (ASCII: GMime starts before main() sets a locale), which is no better
+ * than a guess, so it is treated as missing. */
 static charset_kind_t
 charset_kind (const char *charset, const char **iconv_name)
 {
