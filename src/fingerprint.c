@@ -8,7 +8,7 @@
  *   version.  tests/test-fingerprint.c pins known values.
  * - Words are the SPEC's "runs of letters or digits" (as
  *   mg_text_count_words() counts them), lower-cased character by
- *   character with g_unichar_tolower(); the input is normally the
+ *   character with mg_unichar_tolower(); the input is normally the
  *   normalised authored text, already lower-case.
  * - With 32-bit hashes two different shingles collide with probability
  *   about n^2 / 2^33 for n shingles: negligible for mail-sized texts, and
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "mg-fingerprint.h"
+#include "mg-text.h"
 
 #define FNV_OFFSET 2166136261u
 #define FNV_PRIME 16777619u
@@ -60,8 +61,8 @@ split_words (const char *text)
       else
         p = g_utf8_next_char (p);
 
-      if (g_unichar_isalnum (c))
-        g_string_append_unichar (word, g_unichar_tolower (c));
+      if (mg_unichar_isalnum (c))
+        g_string_append_unichar (word, mg_unichar_tolower (c));
       else if (word->len > 0)
         {
           g_ptr_array_add (words, g_strndup (word->str, word->len));

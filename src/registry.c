@@ -390,7 +390,7 @@ char_at (const char *p, gsize avail, gsize *len)
 static gboolean
 is_word_char (gunichar c)
 {
-  return g_unichar_isalnum (c);
+  return mg_unichar_isalnum (c);
 }
 
 /* Length in bytes of the run of letters and digits at the start of

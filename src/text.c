@@ -89,8 +89,10 @@ is_zero_width (gunichar c)
 static gboolean
 is_space (gunichar c)
 {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
-      || g_unichar_isspace (c) || c == 0x00A0 || c == 0x2007 || c == 0x202F;
+  /* for ASCII, g_unichar_isspace() says yes to the first five only */
+  if (c < 0x80)
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  return g_unichar_isspace (c) || c == 0x00A0 || c == 0x2007 || c == 0x202F;
 }
 
 /* Writes the normalised form of one non-ASCII, non-space character into
@@ -506,10 +508,7 @@ mg_utf8_strdown (const char *text)
           g_string_append_c (lower, *p++);
           continue;
         }
-      if (c < 0x80)
-        g_string_append_c (lower, g_ascii_tolower ((char) c));
-      else
-        g_string_append_unichar (lower, g_unichar_tolower (c));
+      g_string_append_unichar (lower, mg_unichar_tolower (c));
       p = g_utf8_next_char (p);
     }
   return g_string_free (lower, FALSE);
@@ -533,7 +532,7 @@ mg_text_count_words (const char *text, gsize len)
           in_word = FALSE;
           continue;
         }
-      alnum = c < 0x80 ? g_ascii_isalnum ((char) c) : g_unichar_isalnum (c);
+      alnum = mg_unichar_isalnum (c);
       if (alnum && !in_word)
         words++;
       in_word = alnum;

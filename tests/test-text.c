@@ -161,6 +161,21 @@ test_utf8_strdown (void **state)
     }
 }
 
+/* The ASCII shortcuts answer as GLib does, for every code point. */
+static void
+test_unichar_shortcuts (void **state)
+{
+  gunichar c;
+
+  for (c = 0; c <= 0x10FFFF; c++)
+    {
+      if ((mg_unichar_isalnum (c) != FALSE) != (g_unichar_isalnum (c) != FALSE))
+        fail_msg ("mg_unichar_isalnum (U+%04X) differs from GLib's", c);
+      if (mg_unichar_tolower (c) != g_unichar_tolower (c))
+        fail_msg ("mg_unichar_tolower (U+%04X) differs from GLib's", c);
+    }
+}
+
 int
 main (void)
 {
@@ -173,6 +188,7 @@ main (void)
     cmocka_unit_test (test_count_words),
     cmocka_unit_test (test_word_boundaries),
     cmocka_unit_test (test_utf8_strdown),
+    cmocka_unit_test (test_unichar_shortcuts),
   };
   return cmocka_run_group_tests_name ("text", tests, NULL, NULL);
 }
