@@ -13,15 +13,17 @@
 # on the result.
 #
 # Usage (Makefile.am, src_matchguard_LINK when configure found BOLT):
-#   contrib/bolt.sh SRCDIR LLVM-BOLT MERGE-FDATA RELAY OUT LINK-COMMAND...
+#   contrib/bolt.sh MODE SRCDIR LLVM-BOLT MERGE-FDATA RELAY OUT LINK-COMMAND...
 # LINK-COMMAND (the link, with --emit-relocs, and its objects) must write
 # OUT.unbolted; RELAY is a program that reads its standard input and exits
-# 0 (bench/null-relay).  Writes OUT, or exits non-zero saying why.
+# 0 (bench/null-relay).  Writes OUT.  When BOLT fails, MODE "auto"
+# (configure found BOLT by itself) says so and keeps the program as
+# linked; MODE "yes" (--enable-bolt) fails.  A failed link always fails.
 set -eu
 
-[ $# -gt 5 ] || { echo "usage: bolt.sh SRCDIR LLVM-BOLT MERGE-FDATA RELAY OUT LINK-COMMAND..." >&2; exit 2; }
-srcdir=$1 bolt=$2 merge=$3 relay=$4 out=$5
-shift 5
+[ $# -gt 6 ] || { echo "usage: bolt.sh MODE SRCDIR LLVM-BOLT MERGE-FDATA RELAY OUT LINK-COMMAND..." >&2; exit 2; }
+mode=$1 srcdir=$2 bolt=$3 merge=$4 relay=$5 out=$6
+shift 6
 in=$out.unbolted
 case $relay in /*) ;; *) relay=$(pwd)/$relay ;; esac
 rm -f "$in"
@@ -30,7 +32,17 @@ rm -f "$in"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mg-bolt.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-fail () { echo "bolt.sh: $1 (see below; configure --disable-bolt builds without BOLT)" >&2; [ -f "$work/log" ] && tail -n 20 "$work/log" >&2; exit 1; }
+fail () {
+  [ -f "$work/log" ] && tail -n 20 "$work/log" >&2
+  if [ "$mode" = auto ]; then
+    echo "bolt.sh: $1; $out is linked without BOLT's layout (configure --disable-bolt skips this)" >&2
+    rm -f "$out.tmp"
+    mv -f "$in" "$out"
+    exit 0
+  fi
+  echo "bolt.sh: $1 (configure --disable-bolt builds without BOLT)" >&2
+  exit 1
+}
 
 "$bolt" "$in" -o "$work/instrumented" -instrument -instrumentation-file="$work/profile" \
   -instrumentation-file-append-pid > "$work/log" 2>&1 || fail "instrumenting $in failed"
@@ -93,6 +105,6 @@ set -- "$work"/profile.*.fdata
 "$bolt" "$in" -o "$out.tmp" -data="$work/profile.fdata" -reorder-blocks=ext-tsp \
   -reorder-functions=cdsort -split-functions -split-all-cold -align-text=4096 -dyno-stats=0 \
   -update-debug-sections \
-  > "$work/log" 2>&1 || { rm -f "$out.tmp"; fail "optimizing $in failed"; }
+  > "$work/log" 2>&1 || fail "optimizing $in failed"
 mv -f "$out.tmp" "$out"
 rm -f "$in"
