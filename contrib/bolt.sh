@@ -77,13 +77,22 @@ awk -v extra="$work/extra.b64" '
   pdf == 1 && /^$/ { print; while ((getline line < extra) > 0) print line; pdf = 2; next }
   { print }' "$typical" > "$big"
 
-# sendmail mode first and most: what runs on every send sorts first
-for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-  run -oi -t < "$typical"
+# sendmail mode first and most, called as mutt calls it (recipients as
+# arguments, ../shared/notes/mail-clients.md) and as msmtp users do (-t):
+# what runs on every send sorts first
+rcpts=$(sed -n 's/^\(To\|Cc\): .*<\([^>]*\)>.*/\2/p' "$typical")
+from=$(sed -n 's/^From: .*<\([^>]*\)>.*/\1/p' "$typical")
+for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do
+  # shellcheck disable=SC2086  # one argument per recipient
+  run -oem -oi -f "$from" -- $rcpts < "$typical"
 done
-for round in 1 2 3; do
-  run -oi -t < "$big"
+run -oi -t < "$typical"
+run -oi -t < "$typical"
+for round in 1 2; do
+  # shellcheck disable=SC2086
+  run -oem -oi -f "$from" -- $rcpts < "$big"
 done
+run -oi -t < "$big"
 run check "$typical"
 run check --format json "$big"
 # every case of the fixture corpus, as text and as JSON, in one process
