@@ -99,7 +99,7 @@ run check --format json "$big"
 # each time (an instrumented process takes some 70 ms to write its profile)
 run check --no-ledger "$srcdir"/tests/corpora/*/*/message.eml
 run check --no-ledger --format json "$srcdir"/tests/corpora/*/*/message.eml
-run audit "$srcdir"/tests/corpora/intent/*/message.eml
+run audit "$srcdir"/tests/corpora/*/*/message.eml
 run log
 run status
 

@@ -1458,45 +1458,54 @@ mg_history_add (mg_history_t *history, mg_entry_t *entry)
 }
 
 static void
-append_positions (GArray *all, GHashTable *table, const char *key)
+add_list (GPtrArray *lists, GHashTable *table, const char *key)
 {
   GArray *positions = key != NULL ? g_hash_table_lookup (table, key) : NULL;
 
-  if (positions != NULL)
-    g_array_append_vals (all, positions->data, positions->len);
-}
-
-static int
-compare_positions (gconstpointer a, gconstpointer b)
-{
-  guint pa = *(const guint *) a, pb = *(const guint *) b;
-
-  return pa < pb ? -1 : pa > pb;
+  if (positions != NULL && positions->len > 0)
+    g_ptr_array_add (lists, positions);
 }
 
 GPtrArray *
 mg_history_select (const mg_history_t *history, const mg_history_query_t *query)
 {
-  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) lists = g_ptr_array_new ();
+  g_autofree guint *next = NULL;
   GPtrArray *selected = g_ptr_array_new ();
   char *const *program;
-  guint i;
 
   g_return_val_if_fail (history != NULL && query != NULL, selected);
   for (program = query->programs; program != NULL && *program != NULL; program++)
-    append_positions (positions, history->by_program, *program);
-  append_positions (positions, history->by_intent, query->intent);
-  append_positions (positions, history->by_confirm_key, query->confirm_key);
-  /* the order added, each entry once; every position is relevant as it
-   * is: the indexes are keyed by the very strings mg_entry_relevant()
-   * compares (tests/test-ledger.c checks the two agree) */
-  g_array_sort (positions, compare_positions);
-  for (i = 0; i < positions->len; i++)
+    add_list (lists, history->by_program, *program);
+  add_list (lists, history->by_intent, query->intent);
+  add_list (lists, history->by_confirm_key, query->confirm_key);
+  /* Each list holds positions in the order the entries were added, so
+   * their union in that order, each entry once, is a merge (a message's
+   * lists are its program's and a few more: the smallest head is found
+   * by looking at each).  Every position is relevant as it is: the
+   * indexes are keyed by the very strings mg_entry_relevant() compares
+   * (tests/test-ledger.c checks the two agree). */
+  next = g_new0 (guint, lists->len + 1);
+  for (;;)
     {
-      guint position = g_array_index (positions, guint, i);
+      guint smallest = G_MAXUINT, i;
 
-      if (i == 0 || position != g_array_index (positions, guint, i - 1))
-        g_ptr_array_add (selected, g_ptr_array_index (history->entries, position));
+      for (i = 0; i < lists->len; i++)
+        {
+          GArray *list = g_ptr_array_index (lists, i);
+          if (next[i] < list->len && g_array_index (list, guint, next[i]) < smallest)
+            smallest = g_array_index (list, guint, next[i]);
+        }
+      if (smallest == G_MAXUINT)
+        break;
+      g_ptr_array_add (selected, g_ptr_array_index (history->entries, smallest));
+      for (i = 0; i < lists->len; i++)
+        {
+          GArray *list = g_ptr_array_index (lists, i);
+          /* an entry listing a program twice is in its list twice */
+          while (next[i] < list->len && g_array_index (list, guint, next[i]) == smallest)
+            next[i]++;
+        }
     }
   return selected;
 }
