@@ -191,13 +191,6 @@ mg_contact_free (mg_contact_t *contact)
   g_free (contact);
 }
 
-/* Lower-cases @text, the same under every locale (mg_utf8_strdown()). */
-static char *
-lower (const char *text)
-{
-  return mg_utf8_strdown (text);
-}
-
 /* Lower-cases @word and drops its dots and a trailing comma, for comparing
  * with titles[] and suffixes[]. */
 static char *
@@ -290,7 +283,7 @@ mg_contact_new (const char *name, const char *address)
   g_return_val_if_fail (address != NULL, NULL);
 
   contact = g_new0 (mg_contact_t, 1);
-  contact->address = lower (address);
+  contact->address = mg_utf8_strdown (address);
   if (name == NULL || *name == '\0')
     return contact;
 
@@ -359,7 +352,7 @@ mg_program_free (mg_program_t *program)
 static void
 index_add (GHashTable *index, const char *key, const mg_program_t *program)
 {
-  g_autofree char *k = lower (key);
+  g_autofree char *k = mg_utf8_strdown (key);
   GPtrArray *list = g_hash_table_lookup (index, k);
 
   if (list == NULL)
@@ -795,7 +788,7 @@ mg_registry_match_address (const mg_registry_t *registry, const char *address,
   if (address == NULL)
     return 0;
 
-  addr = lower (address);
+  addr = mg_utf8_strdown (address);
   g_strstrip (addr);
   len = strlen (addr);
   if (len >= 2 && addr[0] == '<' && addr[len - 1] == '>')
