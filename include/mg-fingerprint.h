@@ -33,6 +33,27 @@ double mg_fingerprint_similarity (GBytes *a, GBytes *b);
  * fingerprints are similar to nothing. */
 gboolean mg_fingerprint_similar (GBytes *a, GBytes *b);
 
+/* A fingerprint in 20 bytes: how many hashes it has, and how many fall in
+ * each sixteenth of the hash range (by their top 4 bits; at most 255
+ * counted).  Two similar texts differ in at most a tenth of their hashes,
+ * so their sketches differ little; mg_fingerprint_sketches_differ() rules
+ * most pairs out from the sketches alone, without reading either
+ * fingerprint (audit compares each message with every earlier one to its
+ * program: bench/README.md). */
+typedef struct {
+  guint32 size;
+  guint8 ranges[16];
+} mg_fingerprint_sketch_t;
+
+/* Sets *@sketch from @fingerprint (NULL: an empty sketch). */
+void mg_fingerprint_sketch (GBytes *fingerprint, mg_fingerprint_sketch_t *sketch);
+
+/* TRUE when fingerprints with these sketches cannot be similar, so that
+ * mg_fingerprint_similar() of them is FALSE.  FALSE says nothing: ask
+ * mg_fingerprint_similar(). */
+gboolean mg_fingerprint_sketches_differ (const mg_fingerprint_sketch_t *a,
+                                         const mg_fingerprint_sketch_t *b);
+
 G_END_DECLS
 
 #endif

@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "mg-fingerprint.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -20,6 +22,21 @@ typedef enum {
   MG_STATUS_IMPORTED,
   MG_STATUS_REFUSED,
 } mg_status_t;
+
+/* What the history rules compare of an entry, as numbers: they look at
+ * every earlier entry of a program for each message judged, and audit
+ * judges thousands, so comparing strings (each another allocation to
+ * fetch) and fingerprints was most of its time (bench/README.md).
+ * mg_entry_keys() fills it on first use. */
+#define MG_ENTRY_KEY_PROGRAMS 4
+typedef struct {
+  gboolean ready;
+  GQuark kind;                               /* g_quark_from_string (kind) */
+  GQuark intent;
+  GQuark programs[MG_ENTRY_KEY_PROGRAMS];    /* of the first programs; 0 after the last */
+  gboolean more_programs;                    /* programs has more than these */
+  mg_fingerprint_sketch_t sketch;            /* of fingerprint */
+} mg_entry_keys_t;
 
 /* One ledger entry.  Strings are owned by the entry; string vectors are
  * NULL-terminated (never NULL themselves: empty means { NULL }). */
@@ -39,6 +56,7 @@ typedef struct {
   mg_status_t status;
   char **findings;         /* rule ids of its findings */
   char **overrides;        /* rule ids released by overrides */
+  mg_entry_keys_t keys;    /* mg_entry_keys(): never set by hand */
 } mg_entry_t;
 
 mg_entry_t *mg_entry_new (void);
@@ -51,6 +69,15 @@ gboolean mg_entry_counts (const mg_entry_t *entry);
 
 /* TRUE when @entry went to @program_id. */
 gboolean mg_entry_has_program (const mg_entry_t *entry, const char *program_id);
+
+/* The entry's keys, computed the first time they are asked for: kind,
+ * intent, programs and fingerprint must not change after that.  Not
+ * for entries that two threads judge against at once. */
+const mg_entry_keys_t *mg_entry_keys (const mg_entry_t *entry);
+
+/* mg_entry_has_program() for @program, g_quark_from_string (@program_id). */
+gboolean mg_entry_has_program_quark (const mg_entry_t *entry, GQuark program,
+                                     const char *program_id);
 
 /* Which entries a message's judgement reads (SPEC 5, 6): the history
  * rules and the confirmation look at no other, so a send reads these

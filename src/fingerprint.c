@@ -219,3 +219,40 @@ mg_fingerprint_similar (GBytes *a, GBytes *b)
   skipped += (na - i) + (nb - j);
   return na + nb > 0 && 19 * skipped <= na + nb;
 }
+
+void
+mg_fingerprint_sketch (GBytes *fingerprint, mg_fingerprint_sketch_t *sketch)
+{
+  const guchar *data;
+  gsize n, i;
+
+  memset (sketch, 0, sizeof *sketch);
+  if (fingerprint == NULL)
+    return;
+  data = g_bytes_get_data (fingerprint, &n);
+  n /= 4;   /* as mg_fingerprint_similar() reads it */
+  sketch->size = (guint32) MIN (n, G_MAXUINT32);
+  for (i = 0; i < n; i++)
+    {
+      guint8 *count = &sketch->ranges[hash_at (data, i) >> 28];
+      if (*count < G_MAXUINT8)
+        ++*count;
+    }
+}
+
+gboolean
+mg_fingerprint_sketches_differ (const mg_fingerprint_sketch_t *a,
+                                const mg_fingerprint_sketch_t *b)
+{
+  guint64 apart = 0;
+  guint r;
+
+  /* A hash one set has and the other lacks is unmatched in the merge of
+   * mg_fingerprint_similar(), so the counts' differences, range by range,
+   * add up to at most the unmatched hashes (a count stopped at 255 only
+   * makes a difference smaller); similar needs 19 x unmatched <= both
+   * sizes. */
+  for (r = 0; r < G_N_ELEMENTS (a->ranges); r++)
+    apart += (guint) ABS ((int) a->ranges[r] - (int) b->ranges[r]);
+  return 19 * apart > (guint64) a->size + b->size;
+}

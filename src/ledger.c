@@ -232,6 +232,43 @@ mg_entry_has_program (const mg_entry_t *entry, const char *program_id)
          && g_strv_contains ((const char *const *) entry->programs, program_id);
 }
 
+const mg_entry_keys_t *
+mg_entry_keys (const mg_entry_t *entry)
+{
+  /* a cache of what the entry says, so filled through a const pointer */
+  mg_entry_keys_t *keys = (mg_entry_keys_t *) &entry->keys;
+  guint i;
+
+  if (keys->ready)
+    return keys;
+  keys->kind = g_quark_from_string (entry->kind);
+  keys->intent = g_quark_from_string (entry->intent);
+  for (i = 0; entry->programs != NULL && entry->programs[i] != NULL; i++)
+    {
+      if (i == MG_ENTRY_KEY_PROGRAMS)
+        {
+          keys->more_programs = TRUE;
+          break;
+        }
+      keys->programs[i] = g_quark_from_string (entry->programs[i]);
+    }
+  mg_fingerprint_sketch (entry->fingerprint, &keys->sketch);
+  keys->ready = TRUE;
+  return keys;
+}
+
+gboolean
+mg_entry_has_program_quark (const mg_entry_t *entry, GQuark program, const char *program_id)
+{
+  const mg_entry_keys_t *keys = mg_entry_keys (entry);
+  guint i;
+
+  for (i = 0; i < MG_ENTRY_KEY_PROGRAMS && keys->programs[i] != 0; i++)
+    if (keys->programs[i] == program)
+      return TRUE;
+  return keys->more_programs && mg_entry_has_program (entry, program_id);
+}
+
 mg_history_query_t *
 mg_history_query_new (void)
 {

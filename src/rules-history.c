@@ -28,10 +28,29 @@ mg_rules_fingerprint (const mg_analysis_t *analysis)
   return mg_fingerprint_new (text->str);
 }
 
+/* The quarks of mg_kind_name(): entries' kinds are compared as quarks
+ * (mg_entry_keys()). */
+static GQuark
+kind_quark (mg_kind_t kind)
+{
+  static GQuark quarks[MG_KIND_OTHER + 1];
+  static gsize ready = 0;
+
+  if (g_once_init_enter (&ready))
+    {
+      guint k;
+
+      for (k = 0; k <= MG_KIND_OTHER; k++)
+        quarks[k] = g_quark_from_static_string (mg_kind_name ((mg_kind_t) k));
+      g_once_init_leave (&ready, 1);
+    }
+  return quarks[kind];
+}
+
 static gboolean
 is_kind (const mg_entry_t *entry, mg_kind_t kind)
 {
-  return g_strcmp0 (entry->kind, mg_kind_name (kind)) == 0;
+  return mg_entry_keys (entry)->kind == kind_quark (kind);
 }
 
 /* An entry that counts (sent, pending, imported) and is not later than
@@ -48,12 +67,13 @@ static GPtrArray *
 program_history (const judge_t *j, const mg_program_t *program)
 {
   GPtrArray *entries = g_ptr_array_new ();
+  GQuark id = g_quark_from_string (program->id);
   guint i;
 
   for (i = 0; i < j->history->len; i++)
     {
       const mg_entry_t *entry = g_ptr_array_index (j->history, i);
-      if (earlier_mail (j, entry) && mg_entry_has_program (entry, program->id))
+      if (earlier_mail (j, entry) && mg_entry_has_program_quark (entry, id, program->id))
         g_ptr_array_add (entries, (gpointer) entry);
     }
   return entries;
@@ -92,7 +112,8 @@ first_choice_elsewhere (judge_t *j, const mg_program_t *program)
       const mg_entry_t *entry = g_ptr_array_index (j->history, i);
       char *const *other;
 
-      if (!earlier_mail (j, entry) || g_strcmp0 (entry->intent, mg_intent_name (MG_INTENT_FIRST)) != 0)
+      if (!earlier_mail (j, entry)
+          || mg_entry_keys (entry)->intent != g_quark_from_static_string (mg_intent_name (MG_INTENT_FIRST)))
         continue;
       for (other = entry->programs; *other != NULL; other++)
         if (strcmp (*other, program->id) != 0)
@@ -157,11 +178,14 @@ followup_too_soon (judge_t *j, const mg_program_t *program, GPtrArray *earlier)
 
   if (j->analysis->is_reply || j->analysis->kind == MG_KIND_THANK_YOU)
     return;
-  for (i = 0; i < earlier->len; i++)
+  for (i = earlier->len; i-- > 0;)
     {
       const mg_entry_t *entry = g_ptr_array_index (earlier, i);
       if (!entry->is_reply && !is_kind (entry, MG_KIND_THANK_YOU))
-        previous = entry;
+        {
+          previous = entry;
+          break;
+        }
     }
   if (previous == NULL)
     return;
@@ -177,16 +201,29 @@ followup_too_soon (judge_t *j, const mg_program_t *program, GPtrArray *earlier)
     }
 }
 
+/* The message's fingerprint, and its sketch to rule most entries out
+ * with (mg-fingerprint.h). */
+typedef struct {
+  GBytes *fingerprint;
+  mg_fingerprint_sketch_t sketch;
+} text_t;
+
+static gboolean
+similar_text (const mg_entry_t *entry, const text_t *text)
+{
+  return !mg_fingerprint_sketches_differ (&mg_entry_keys (entry)->sketch, &text->sketch)
+         && mg_fingerprint_similar (entry->fingerprint, text->fingerprint);
+}
+
 static const mg_entry_t *
-similar_entry (GPtrArray *earlier, GBytes *fingerprint, mg_kind_t only_kind)
+similar_entry (GPtrArray *earlier, const text_t *text)
 {
   guint i;
 
   for (i = earlier->len; i-- > 0;)
     {
       const mg_entry_t *entry = g_ptr_array_index (earlier, i);
-      if ((only_kind == MG_KIND_OTHER || is_kind (entry, only_kind))
-          && mg_fingerprint_similar (entry->fingerprint, fingerprint))
+      if (similar_text (entry, text))
         return entry;
     }
   return NULL;
@@ -194,13 +231,13 @@ similar_entry (GPtrArray *earlier, GBytes *fingerprint, mg_kind_t only_kind)
 
 static void
 followup_repeated (judge_t *j, const mg_program_t *program, GPtrArray *earlier,
-                   GBytes *fingerprint)
+                   const text_t *text)
 {
   const mg_entry_t *same;
 
   if (j->analysis->is_reply || j->analysis->kind == MG_KIND_THANK_YOU)
     return;
-  same = similar_entry (earlier, fingerprint, MG_KIND_OTHER);
+  same = similar_entry (earlier, text);
   if (same != NULL)
     {
       g_autofree char *day = format_day (same->time);
@@ -223,7 +260,7 @@ same_recipients (char *const *sent, GPtrArray *now)
 
 static void
 thank_you_duplicate (judge_t *j, const mg_program_group_t *group, GPtrArray *earlier,
-                     GBytes *fingerprint)
+                     const text_t *text)
 {
   guint i;
 
@@ -235,7 +272,7 @@ thank_you_duplicate (judge_t *j, const mg_program_group_t *group, GPtrArray *ear
 
       /* the same note to the same person again is not "another interviewer" */
       if (is_kind (entry, MG_KIND_THANK_YOU) && !same_recipients (entry->recipients, group->recipients)
-          && mg_fingerprint_similar (entry->fingerprint, fingerprint))
+          && similar_text (entry, text))
         {
           g_autofree char *day = format_day (entry->time);
           g_autofree char *what = g_strdup_printf (
@@ -272,11 +309,14 @@ GBytes *
 judge_history (judge_t *j)
 {
   const mg_analysis_t *a = j->analysis;
-  g_autoptr (GBytes) fingerprint = NULL;
+  text_t text = { NULL };
   guint i;
 
   if (judge_enabled (j, MG_RULE_FOLLOWUP_REPEATED) || judge_enabled (j, MG_RULE_THANK_YOU_DUPLICATE))
-    fingerprint = mg_rules_fingerprint (a);
+    {
+      text.fingerprint = mg_rules_fingerprint (a);
+      mg_fingerprint_sketch (text.fingerprint, &text.sketch);
+    }
 
   for (i = 0; i < a->groups->len; i++)
     {
@@ -293,13 +333,13 @@ judge_history (judge_t *j)
       if (judge_enabled (j, MG_RULE_FOLLOWUP_TOO_SOON))
         followup_too_soon (j, group->program, earlier);
       if (judge_enabled (j, MG_RULE_FOLLOWUP_REPEATED))
-        followup_repeated (j, group->program, earlier, fingerprint);
+        followup_repeated (j, group->program, earlier, &text);
       if (judge_enabled (j, MG_RULE_THANK_YOU_DUPLICATE))
-        thank_you_duplicate (j, group, earlier, fingerprint);
+        thank_you_duplicate (j, group, earlier, &text);
       if (judge_enabled (j, MG_RULE_RESCHEDULE_REPEATED))
         reschedule_repeated (j, group->program, earlier);
     }
-  return g_steal_pointer (&fingerprint);
+  return text.fingerprint;
 }
 
 /* --- what the rules above read ------------------------------------------- */

@@ -238,6 +238,116 @@ sorted_set (gsize n, gsize shared, guint32 first_own)
   return from_hashes (hashes, n);
 }
 
+/* A sorted set like sorted_set()'s, its hashes spread over the whole
+ * range (the sketch counts them by their top bits). */
+static GBytes *
+spread_set (gsize n, gsize shared, guint32 first_own)
+{
+  g_autofree guint32 *hashes = g_new (guint32, n + 1);
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    {
+      /* MurmurHash3's finalizer: random-looking, as FNV-1a's hashes are */
+      guint32 h = i < shared ? (guint32) i + 1 : first_own + (guint32) (i - shared);
+      h ^= h >> 16;
+      h *= 0x85ebca6bu;
+      h ^= h >> 13;
+      h *= 0xc2b2ae35u;
+      h ^= h >> 16;
+      hashes[i] = h;
+    }
+  qsort (hashes, n, sizeof *hashes, compare_hashes);
+  return from_hashes (hashes, n);
+}
+
+static gboolean
+sketches_differ (GBytes *a, GBytes *b)
+{
+  mg_fingerprint_sketch_t sa, sb;
+
+  mg_fingerprint_sketch (a, &sa);
+  mg_fingerprint_sketch (b, &sb);
+  return mg_fingerprint_sketches_differ (&sa, &sb);
+}
+
+/* The sketches never rule out a similar pair (every pair of sizes up to
+ * 60 and every overlap), and they do rule out most pairs that are far
+ * from similar: what the history rules rely on to skip the merge. */
+static void
+test_sketch_every_overlap (void **state)
+{
+  gsize na, nb, shared, far = 0, ruled_out = 0;
+
+  for (na = 0; na <= 60; na++)
+    for (nb = 0; nb <= 60; nb++)
+      for (shared = 0; shared <= MIN (na, nb); shared++)
+        {
+          g_autoptr (GBytes) a = spread_set (na, shared, 1000);
+          g_autoptr (GBytes) b = spread_set (nb, shared, 2000);
+          gboolean differ = sketches_differ (a, b);
+
+          if (mg_fingerprint_similar (a, b) && (differ || sketches_differ (b, a)))
+            fail_msg ("%zu and %zu hashes, %zu shared: similar, but the sketches differ",
+                      na, nb, shared);
+          if (na >= 40 && nb >= 40 && shared * 2 <= MIN (na, nb))
+            {
+              far++;
+              ruled_out += differ;
+            }
+        }
+  /* half shared or less, 40 hashes or more: nearly all ruled out */
+  assert_true (far > 1000 && ruled_out * 10 >= far * 9);
+}
+
+/* A count stops at 255 and damaged fingerprints (unsorted, repeated
+ * hashes) still never make a similar pair look different. */
+static void
+test_sketch_full_ranges_and_damage (void **state)
+{
+  GRand *rand = g_rand_new_with_seed (19);
+  g_autofree guint32 *many = g_new (guint32, 310);
+  guint round, i;
+
+  /* 300 and 310 hashes in one range (counted as 255 each): similar */
+  for (i = 0; i < 310; i++)
+    many[i] = 0xf0000000u + i;
+  {
+    g_autoptr (GBytes) a = from_hashes (many, 300);
+    g_autoptr (GBytes) b = from_hashes (many, 310);
+    assert_true (mg_fingerprint_similar (a, b));
+    assert_false (sketches_differ (a, b));
+  }
+  for (round = 0; round < 20000; round++)
+    {
+      guint32 ha[24], hb[24];
+      gsize na = g_rand_int_range (rand, 0, 24), nb = g_rand_int_range (rand, 0, 24), k;
+      g_autoptr (GBytes) a = NULL, b = NULL;
+
+      for (k = 0; k < na; k++)
+        ha[k] = (guint32) g_rand_int_range (rand, 0, 30) << 27;
+      for (k = 0; k < MIN (na, nb); k++)
+        hb[k] = g_rand_int_range (rand, 0, 4) != 0 ? ha[k] : (guint32) g_rand_int_range (rand, 0, 30) << 27;
+      for (; k < nb; k++)
+        hb[k] = (guint32) g_rand_int_range (rand, 0, 30) << 27;
+      a = from_hashes (ha, na);
+      b = from_hashes (hb, nb);
+      if (mg_fingerprint_similar (a, b))
+        assert_false (sketches_differ (a, b));
+    }
+  g_rand_free (rand);
+  /* no fingerprint: an empty sketch, which rules nothing out */
+  {
+    mg_fingerprint_sketch_t none, empty;
+    g_autoptr (GBytes) nothing = g_bytes_new (NULL, 0);
+
+    mg_fingerprint_sketch (NULL, &none);
+    mg_fingerprint_sketch (nothing, &empty);
+    assert_int_equal (none.size, 0);
+    assert_false (mg_fingerprint_sketches_differ (&none, &empty));
+  }
+}
+
 /* The early stop of mg_fingerprint_similar() must not change an answer:
  * every pair of sizes up to 60 and every overlap, against the rule
  * computed here from the counts (shared / union >= 9/10). */
@@ -315,6 +425,8 @@ main (void)
     cmocka_unit_test (test_threshold),
     cmocka_unit_test (test_threshold_every_overlap),
     cmocka_unit_test (test_threshold_unsorted),
+    cmocka_unit_test (test_sketch_every_overlap),
+    cmocka_unit_test (test_sketch_full_ranges_and_damage),
   };
   return cmocka_run_group_tests_name ("fingerprint", tests, NULL, NULL);
 }

@@ -334,6 +334,47 @@ test_entry_helpers (void **state)
   assert_null (fresh->fingerprint);
 }
 
+/* The keys the history rules compare say what the strings say: programs
+ * as quarks, the first few kept in the entry and the rest compared as
+ * strings; kind and intent as quarks; the fingerprint's sketch. */
+static void
+test_entry_keys (void **state)
+{
+  static const char *const ids[] = { "p0", "p1", "p2", "p3", "p4", "p5", "p6" };
+  static const guint32 hashes[] = { 0x01000000u, 0xf2000000u };
+  guint n, k;
+
+  for (n = 0; n <= G_N_ELEMENTS (ids); n++)
+    {
+      g_autoptr (mg_entry_t) entry = make_entry (0, NULL, NULL, NULL);
+      const mg_entry_keys_t *keys;
+      mg_fingerprint_sketch_t sketch;
+
+      g_strfreev (entry->programs);
+      entry->programs = g_new0 (char *, n + 1);
+      for (k = 0; k < n; k++)
+        entry->programs[k] = g_strdup (ids[k]);
+      entry->fingerprint = g_bytes_new (hashes, sizeof hashes);
+      keys = mg_entry_keys (entry);
+      assert_true (keys->ready);
+      assert_true (mg_entry_keys (entry) == keys);
+      assert_int_equal (keys->kind, g_quark_from_string ("update"));
+      assert_int_equal (keys->intent, g_quark_from_string ("none"));
+      assert_int_equal (keys->more_programs, n > MG_ENTRY_KEY_PROGRAMS);
+      mg_fingerprint_sketch (entry->fingerprint, &sketch);
+      assert_memory_equal (&keys->sketch, &sketch, sizeof sketch);
+      for (k = 0; k < G_N_ELEMENTS (ids); k++)
+        {
+          gboolean went = k < n;
+
+          assert_int_equal (mg_entry_has_program (entry, ids[k]), went);
+          if (mg_entry_has_program_quark (entry, g_quark_from_string (ids[k]), ids[k]) != went)
+            fail_msg ("entry to %u programs: %s %s", n, ids[k], went ? "not found" : "found");
+        }
+      assert_false (mg_entry_has_program_quark (entry, g_quark_from_string ("p"), "p"));
+    }
+}
+
 /* --- creation and permissions --------------------------------------------- */
 
 static void
@@ -1525,6 +1566,7 @@ main (void)
 #define T(name) cmocka_unit_test_setup_teardown (name, setup, teardown)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_entry_helpers),
+    cmocka_unit_test (test_entry_keys),
     T (test_create_modes),
     T (test_create_mode_ignores_umask),
     T (test_reopen_keeps_entries),
