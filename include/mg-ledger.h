@@ -43,20 +43,21 @@ typedef struct {
 typedef struct {
   gint64 id;               /* row id; 0 before insertion */
   gint64 time;             /* Unix seconds, UTC: when it was sent (imported: its Date) */
+  /* what the history rules read of every entry first, together */
+  mg_status_t status;
+  gboolean is_reply;       /* SPEC 4a reply; unsolicited when FALSE */
+  mg_entry_keys_t keys;    /* mg_entry_keys(): never set by hand */
   char *message_id;        /* without angle brackets, or NULL */
   char *digest;            /* hex SHA-256 of the message bytes as written */
   char *subject;           /* decoded, or NULL */
   char *kind;              /* mg_kind_name(): "update", "thank-you", ... */
   char *intent;            /* mg_intent_name(): "none", "interest", "strong", "first" */
-  gboolean is_reply;       /* SPEC 4a reply; unsolicited when FALSE */
   char **programs;         /* program ids the message went to (the ambiguous group is not listed) */
   char **recipients;       /* lower-case addresses */
   GBytes *fingerprint;     /* mg-fingerprint.h: similarity fingerprint of the authored text, or NULL */
   char *confirm_key;       /* hex digest of recipients + Subject + authored text (SPEC 6 confirm), or NULL */
-  mg_status_t status;
   char **findings;         /* rule ids of its findings */
   char **overrides;        /* rule ids released by overrides */
-  mg_entry_keys_t keys;    /* mg_entry_keys(): never set by hand */
 } mg_entry_t;
 
 mg_entry_t *mg_entry_new (void);

@@ -40,55 +40,69 @@ fnv1a (guint32 hash, const char *data, gsize len)
   return hash;
 }
 
-/* Splits @text into lower-cased words.  Returns a GPtrArray of char*,
- * owning them. */
-static GPtrArray *
-split_words (const char *text)
+/* The words of @text, lower-cased, each followed by one space, in one
+ * string, and where each starts in @starts (guint32): the bytes of n
+ * consecutive words are then the shingle as it is hashed, with no string
+ * per word (a fingerprint is made for every message audit replays). */
+static GString *
+split_words (const char *text, GArray *starts)
 {
-  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GString) word = g_string_new (NULL);
-  const char *p = text, *stop = text + strlen (text);
+  gsize len = strlen (text);
+  GString *words = g_string_sized_new (len + 1);
+  const char *p = text, *stop = text + len;
+  gboolean in_word = FALSE;
 
   while (p < stop)
     {
-      gunichar c = g_utf8_get_char_validated (p, stop - p);
+      gunichar c = (guchar) *p;
 
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          p++;  /* an invalid byte ends a word */
-          c = ' ';
-        }
+      if (c < 0x80)
+        p++;
       else
-        p = g_utf8_next_char (p);
+        {
+          c = g_utf8_get_char_validated (p, stop - p);
+          if (c == (gunichar) -1 || c == (gunichar) -2)
+            {
+              p++;  /* an invalid byte ends a word */
+              c = ' ';
+            }
+          else
+            p = g_utf8_next_char (p);
+        }
 
       if (mg_unichar_isalnum (c))
-        g_string_append_unichar (word, mg_unichar_tolower (c));
-      else if (word->len > 0)
         {
-          g_ptr_array_add (words, g_strndup (word->str, word->len));
-          g_string_truncate (word, 0);
+          if (!in_word)
+            {
+              guint32 start = (guint32) words->len;
+              g_array_append_val (starts, start);
+              in_word = TRUE;
+            }
+          if (c < 0x80)
+            g_string_append_c (words, g_ascii_tolower ((char) c));
+          else
+            g_string_append_unichar (words, mg_unichar_tolower (c));
+        }
+      else if (in_word)
+        {
+          g_string_append_c (words, ' ');
+          in_word = FALSE;
         }
     }
-  if (word->len > 0)
-    g_ptr_array_add (words, g_strndup (word->str, word->len));
+  if (in_word)
+    g_string_append_c (words, ' ');
   return words;
 }
 
 /* The hash of @n words starting at @first, joined by single spaces. */
 static guint32
-shingle_hash (GPtrArray *words, guint first, guint n)
+shingle_hash (const GString *words, const GArray *starts, guint first, guint n)
 {
-  guint32 hash = FNV_OFFSET;
-  guint i;
+  guint32 start = g_array_index (starts, guint32, first);
+  guint32 end = first + n < starts->len ? g_array_index (starts, guint32, first + n)
+                                        : (guint32) words->len;
 
-  for (i = 0; i < n; i++)
-    {
-      const char *word = g_ptr_array_index (words, first + i);
-      if (i > 0)
-        hash = fnv1a (hash, " ", 1);
-      hash = fnv1a (hash, word, strlen (word));
-    }
-  return hash;
+  return fnv1a (FNV_OFFSET, words->str + start, end - 1 - start);   /* not the last space */
 }
 
 static int
@@ -101,21 +115,23 @@ compare_hashes (const void *a, const void *b)
 GBytes *
 mg_fingerprint_new (const char *text)
 {
-  g_autoptr (GPtrArray) words = NULL;
+  g_autoptr (GArray) starts = NULL;
+  g_autoptr (GString) words = NULL;
   guint32 *hashes;
   guint n, count, i, kept;
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  words = split_words (text);
-  if (words->len == 0)
+  starts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  words = split_words (text, starts);
+  if (starts->len == 0)
     return g_bytes_new (NULL, 0);
 
-  n = MIN (words->len, SHINGLE_WORDS);
-  count = words->len - n + 1;
+  n = MIN (starts->len, SHINGLE_WORDS);
+  count = starts->len - n + 1;
   hashes = g_new (guint32, count);
   for (i = 0; i < count; i++)
-    hashes[i] = shingle_hash (words, i, n);
+    hashes[i] = shingle_hash (words, starts, i, n);
 
   qsort (hashes, count, sizeof *hashes, compare_hashes);
   for (i = 0, kept = 0; i < count; i++)

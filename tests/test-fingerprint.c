@@ -70,10 +70,19 @@ test_known_values (void **state)
   g_autoptr (GBytes) a = mg_fingerprint_new ("Thank you for your time.");
   g_autoptr (GBytes) b = mg_fingerprint_new ("hello");
   g_autoptr (GBytes) c = mg_fingerprint_new ("CAF\xc3\x89 au-lait!");
+  /* fnv1a("caf au lait") = 0xc24d6bf5: an invalid byte ends a word */
+  static const guchar broken[] = { 0xf5, 0x6b, 0x4d, 0xc2 };
+  g_autoptr (GBytes) d = mg_fingerprint_new ("caf\xff" "au lait");
+  /* fnv1a("\xce\xb1\xce\xb2\xce\xb3 a1 b2") = 0x67ebe921: Greek capitals
+   * lower-cased, digits in words */
+  static const guchar greek[] = { 0x21, 0xe9, 0xeb, 0x67 };
+  g_autoptr (GBytes) e = mg_fingerprint_new ("\xce\x91\xce\x92\xce\x93 -- A1,\tB2. ");
 
   assert_bytes (a, three, sizeof three);
   assert_bytes (b, hello, sizeof hello);
   assert_bytes (c, cafe, sizeof cafe);
+  assert_bytes (d, broken, sizeof broken);
+  assert_bytes (e, greek, sizeof greek);
 }
 
 static void
