@@ -3,7 +3,9 @@
 # (the end-to-end tests, tests/e2e.sh, run neomutt, mutt and msmtp against
 # an SMTP server written with python3-aiosmtpd; tests/hostile.sh measures
 # memory with GNU time, tests/faults.sh mounts with unshare from util-linux;
-# contrib/check-sanitizers.sh builds with clang and its sanitizer runtimes,
+# contrib/check-sanitizers.sh and contrib/check-threads.sh build with clang
+# and its sanitizer runtimes (check-threads.sh and tests/ledger-cli.sh pin
+# audit to one CPU with taskset, from util-linux),
 # contrib/check-valgrind.sh needs valgrind; fuzz/run.sh needs clang and
 # libFuzzer, libclang_rt.fuzzer of libclang-rt-14-dev on Debian 12, which
 # libclang-rt-dev depends on; configure lays the program out with BOLT from

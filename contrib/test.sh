@@ -41,8 +41,9 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # memory errors, leaks and undefined behaviour: the suite built with ASan
-# and UBSan, and under valgrind (README, "Sanitizers and valgrind")
-for step in sanitizers valgrind; do
+# and UBSan, audit's two threads under TSan, and the suite under valgrind
+# (README, "Sanitizers and valgrind")
+for step in sanitizers threads valgrind; do
     echo "== $step"
     start=$(date +%s)
     if contrib/check-$step.sh >"$step.log" 2>&1; then

@@ -107,6 +107,12 @@ mg_registry_t *mg_registry_new_cached (struct mg_registry_cache *cache);
 /* TRUE while @registry reads its programs from a cache as needed. */
 gboolean mg_registry_is_cached (const mg_registry_t *registry);
 
+/* Reads every program of a cached registry now (nothing for another).
+ * A cached registry remembers what its lookups read, so only one thread
+ * may look up in it at a time; after this, lookups change nothing and
+ * threads may look up at once (audit: cmd-audit.c). */
+void mg_registry_read_all (mg_registry_t *registry);
+
 /* The words (runs of letters and digits) of @norm, in order, repeats
  * included; sets *@starts when @norm starts with one.  Free with
  * g_strfreev(). */

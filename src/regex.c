@@ -84,20 +84,39 @@ mg_regex_optimize (mg_regex_t *regex)
 }
 
 /* The match context of machine-code runs: GRegex's JIT stack, 32 KiB
- * growing to 512 KiB, so that a deep match fails no sooner than it did. */
+ * growing to 512 KiB, so that a deep match fails no sooner than it did.
+ * One per thread: a JIT stack serves one match at a time, and audit
+ * matches in two threads (cmd-audit.c). */
+typedef struct {
+  pcre2_match_context *context;
+  pcre2_jit_stack *stack;
+} jit_run_t;
+
+static void
+jit_run_free (gpointer data)
+{
+  jit_run_t *run = data;
+
+  pcre2_match_context_free (run->context);
+  pcre2_jit_stack_free (run->stack);
+  g_free (run);
+}
+
 static pcre2_match_context *
 jit_context (void)
 {
-  static gsize context;
+  static GPrivate key = G_PRIVATE_INIT (jit_run_free);
+  jit_run_t *run = g_private_get (&key);
 
-  if (g_once_init_enter (&context))
+  if (run == NULL)
     {
-      pcre2_match_context *made = pcre2_match_context_create (NULL);
-
-      pcre2_jit_stack_assign (made, NULL, pcre2_jit_stack_create (32 * 1024, 512 * 1024, NULL));
-      g_once_init_leave (&context, (gsize) made);
+      run = g_new0 (jit_run_t, 1);
+      run->context = pcre2_match_context_create (NULL);
+      run->stack = pcre2_jit_stack_create (32 * 1024, 512 * 1024, NULL);
+      pcre2_jit_stack_assign (run->context, NULL, run->stack);
+      g_private_set (&key, run);
     }
-  return (pcre2_match_context *) context;
+  return run->context;
 }
 
 void

@@ -625,6 +625,13 @@ read_all (const mg_registry_t *const_registry)
   g_clear_pointer (&registry->cached, g_hash_table_unref);
 }
 
+void
+mg_registry_read_all (mg_registry_t *registry)
+{
+  g_return_if_fail (registry != NULL);
+  read_all (registry);
+}
+
 /* mg_registry_count:
  *
  * Returns the number of programs in @registry. */

@@ -17,6 +17,8 @@
 #define _GNU_SOURCE 1   /* memmem */
 #include "config.h"
 
+#include <pthread.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -1204,9 +1206,17 @@ mg_phrase_required_words (const char *pattern)
 
 /* --- compiled phrase sets ------------------------------------------------ */
 
+/* The compiled patterns are made on first use, which two threads may
+ * reach at once (audit analyses messages in a helper thread while the
+ * main thread judges: cmd-audit.c): the arrays are made once
+ * (phrases_setup()), and each pattern is compiled under compile_lock and
+ * published with an atomic store, so that a pattern already there costs
+ * a load.  pthread's once and mutex, not GLib's: ThreadSanitizer sees
+ * these. */
 static mg_regex_t **compiled[MG_PHRASES_COUNT];   /* per set, per pattern: NULL until first used */
 static guint set_len[MG_PHRASES_COUNT];
 static gboolean optimize_patterns;
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Every pattern of every set, in order, and the cache of their compiled
  * forms (mg-regex-cache.h): opened at the first pattern used. */
@@ -1222,13 +1232,37 @@ mg_phrases_optimize (void)
   optimize_patterns = TRUE;
 }
 
+static void build_words_index (void);
+
+/* The sets' lengths, the arrays of compiled patterns and the index of
+ * their words, once. */
+static void
+phrases_setup_once (void)
+{
+  guint set;
+
+  for (set = 0; set < MG_PHRASES_COUNT; set++)
+    {
+      while (phrase_sets[set][set_len[set]].pattern != NULL)
+        set_len[set]++;
+      compiled[set] = g_new0 (mg_regex_t *, set_len[set]);
+    }
+  build_words_index ();
+}
+
+static void
+phrases_setup (void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once (&once, phrases_setup_once);
+}
+
 guint
 mg_phrases_count (mg_phrases_t set)
 {
   g_return_val_if_fail (set < MG_PHRASES_COUNT, 0);
-  if (set_len[set] == 0)
-    while (phrase_sets[set][set_len[set]].pattern != NULL)
-      set_len[set]++;
+  phrases_setup ();
   return set_len[set];
 }
 
@@ -1271,25 +1305,30 @@ pattern_cache (void)
 const mg_regex_t *
 mg_phrase_regex (mg_phrases_t set, guint index)
 {
-  mg_regex_t **regex;
+  mg_regex_t *regex;
 
   g_return_val_if_fail (index < mg_phrases_count (set), NULL);
-  if (compiled[set] == NULL)
-    compiled[set] = g_new0 (mg_regex_t *, mg_phrases_count (set));
-  regex = &compiled[set][index];
-  if (*regex == NULL)
+  regex = g_atomic_pointer_get (&compiled[set][index]);
+  if (regex != NULL)
+    return regex;
+
+  pthread_mutex_lock (&compile_lock);
+  regex = compiled[set][index];
+  if (regex == NULL)
     {
       g_autoptr (GError) error = NULL;
       mg_regex_cache_t *cache = pattern_cache ();
 
-      *regex = mg_regex_cache_get (cache, all_patterns.first[set] + index, &error);
+      regex = mg_regex_cache_get (cache, all_patterns.first[set] + index, &error);
       /* the patterns are ours: a bad one is a bug the tests catch */
-      if (*regex == NULL)
+      if (regex == NULL)
         g_error ("rulebook: bad pattern /%s/: %s", phrase_sets[set][index].pattern, error->message);
       if (optimize_patterns)
-        mg_regex_optimize (*regex);
+        mg_regex_optimize (regex);
+      g_atomic_pointer_set (&compiled[set][index], regex);
     }
-  return *regex;
+  pthread_mutex_unlock (&compile_lock);
+  return regex;
 }
 
 /* --- finding the required words ------------------------------------------ */
@@ -1305,7 +1344,6 @@ mg_phrase_regex (mg_phrases_t set, guint index)
 #define WORD_BUCKETS 1024
 
 static struct {
-  gboolean built;
   GPtrArray *words;                      /* distinct words (not owned); a word's id is its index */
   guint16 *ids[MG_PHRASES_COUNT];        /* per set: the ids of each pattern's words, each list ended by G_MAXUINT16 */
   guint *first_id[MG_PHRASES_COUNT];     /* per set, per pattern: where its list starts in ids; G_MAXUINT for ALWAYS */
@@ -1335,7 +1373,7 @@ build_words_index (void)
   for (set = 0; set < MG_PHRASES_COUNT; set++)
     {
       GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint16));
-      guint i, n = mg_phrases_count ((mg_phrases_t) set);
+      guint i, n = set_len[set];
 
       words_index.first_id[set] = g_new (guint, n);
       for (i = 0; i < n; i++)
@@ -1392,7 +1430,6 @@ build_words_index (void)
       if (word[1] != '\0')
         words_index.bucket_ids[fill[bucket_of (word[0], word[1])]++] = (guint16) w;
     }
-  words_index.built = TRUE;
 }
 
 /* Which words occur in @text: one byte per word id. */
@@ -1403,8 +1440,7 @@ find_words (const char *text, gsize len)
   gsize i;
   guint k;
 
-  if (!words_index.built)
-    build_words_index ();
+  phrases_setup ();
   seen = g_new0 (guint8, words_index.words->len);
   for (k = 0; k < words_index.one_byte_ids->len; k++)
     {

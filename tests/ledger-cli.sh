@@ -170,6 +170,41 @@ if cmp -s "$L" "$T/before.db"; then ok "audit left the ledger alone"; else bad "
 expect "audit of the clean letter alone" 0 mg audit "$T/update-greenfield.eml"
 contains "audit text summary" "$T/out" "1 message replayed, 0 would have been refused"
 
+# --- audit in two threads -----------------------------------------------------------------
+# With two CPUs audit analyses messages in a helper thread ahead of the one
+# it judges, and writes each out there once judged (src/cmd-audit.c); with
+# one it does all in the main thread.  The fixture corpus (HTML, broken
+# MIME, every rule: 250-odd messages, named in an order unrelated to their
+# dates) and a generated mbox of 300 program messages must come out the
+# same, byte for byte, with the same exit status.
+mkdir -p "$T/corpus-conf"
+cp "$SRC"/tests/corpora/config/*.conf "$T/corpus-conf/"
+chmod 600 "$T/corpus-conf/"*.conf
+if ! "$PY" "$SRC/bench/gen-mbox.py" --config "$T/corpus-conf" --count 300 --mbox "$T/generated.mbox" > /dev/null; then
+    bad "audit in two threads: gen-mbox.py failed"
+elif [ "$(nproc)" -lt 2 ] || ! command -v taskset > /dev/null; then
+    bad "audit in two threads: needs two CPUs and taskset (util-linux) to compare with one ($(nproc) CPU)"
+else
+    corpus_messages=("$SRC"/tests/corpora/*/*/message.eml)
+    for source in corpus generated; do
+        if [ "$source" = corpus ]; then set -- "${corpus_messages[@]}"; else set -- "$T/generated.mbox"; fi
+        for how in "" "--format json" "-q"; do
+            # shellcheck disable=SC2086  # $how is one option or none
+            taskset -c 0 "$BIN" audit --config "$T/corpus-conf/matchguard.conf" $how "$@" > "$T/one" 2> "$T/one.err"
+            rc_one=$?
+            # shellcheck disable=SC2086
+            "$BIN" audit --config "$T/corpus-conf/matchguard.conf" $how "$@" > "$T/two" 2> "$T/two.err"
+            rc_two=$?
+            if [ "$rc_one" = "$rc_two" ] && [ "$rc_one" -le 2 ] && [ -s "$T/one" ] && cmp -s "$T/one" "$T/two"; then
+                ok "audit ${how:-(text)} of the $source: one CPU and two write the same (exit $rc_one, $(wc -l < "$T/one") lines)"
+            else
+                bad "audit ${how:-(text)} of the $source: one CPU exit $rc_one, two exit $rc_two ($(cmp "$T/one" "$T/two" 2>&1 | head -1); $(head -c 200 "$T/two.err"))"
+            fi
+        done
+    done
+    set --
+fi
+
 # --- unsafe or damaged ledgers -----------------------------------------------------------
 chmod 660 "$L"
 expect "a group-writable ledger is refused" 75 mg check --at 2027-02-17T10:00:00-05:00 "$T/first-stonebridge.eml"
