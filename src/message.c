@@ -654,10 +654,11 @@ decode_part (GMimePart *part, gsize limit, gboolean *cut, gsize *len)
   GMimeObject *object = GMIME_OBJECT (part);
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   const char *charset = g_mime_object_get_content_type_parameter (object, "charset");
-  GByteArray *bytes = g_byte_array_new ();
   const char *iconv_name;
   charset_kind_t kind = charset_kind (charset, &iconv_name);
   GMimeStream *source = content != NULL ? g_mime_data_wrapper_get_stream (content) : NULL;
+  gsize size = 0, room = 0;
+  char *data = NULL;
 
   *cut = FALSE;
   if (source != NULL)
@@ -665,6 +666,7 @@ decode_part (GMimePart *part, gsize limit, gboolean *cut, gsize *len)
       GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
       g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new (source);
       GMimeFilter *filter = NULL;
+      gint64 encoded = g_mime_stream_length (source);
 
       /* what g_mime_data_wrapper_write_to_stream() does, but read in
        * chunks so that it can stop */
@@ -690,32 +692,40 @@ decode_part (GMimePart *part, gsize limit, gboolean *cut, gsize *len)
       else if (kind == CHARSET_ICONV)
         kind = CHARSET_RAW;   /* iconv does not know it: guess as for a missing charset */
 
-      while (bytes->len <= limit)
+      /* room for the encoded size (decoding seldom grows it) and a
+       * little: most parts are read in one go, into one allocation */
+      room = encoded > 0 ? (gsize) MIN ((guint64) encoded, (guint64) limit) + 512 : 4096;
+      data = g_malloc (room);
+      while (size <= limit)
         {
-          guint have = bytes->len;
           gssize n;
 
-          g_byte_array_set_size (bytes, have + 16384);
-          n = g_mime_stream_read (filtered, (char *) bytes->data + have, 16384);
-          g_byte_array_set_size (bytes, have + (n > 0 ? (guint) n : 0));
+          if (room - size < 512)
+            {
+              room = MAX (room * 2, size + 4096);
+              data = g_realloc (data, room);
+            }
+          n = g_mime_stream_read (filtered, data + size, room - size);
           if (n <= 0)
             break;
+          size += (gsize) n;
         }
-      if (bytes->len > limit)
+      if (size > limit)
         {
           gsize keep = limit;
 
-          while (keep > 0 && bytes->data[keep - 1] != '\n')
+          while (keep > 0 && data[keep - 1] != '\n')
             keep--;
-          g_byte_array_set_size (bytes, (guint) keep);
+          size = keep;
           *cut = TRUE;
         }
     }
 
-  *len = normalize_bytes (bytes->data, bytes->len);
-  g_byte_array_set_size (bytes, (guint) *len);
-  g_byte_array_append (bytes, (const guint8 *) "", 1);
-  return to_utf8 ((char *) g_byte_array_free (bytes, FALSE), len, kind);
+  *len = normalize_bytes ((guint8 *) data, size);
+  if (room < *len + 1)
+    data = g_realloc (data, *len + 1);
+  data[*len] = '\0';
+  return to_utf8 (data, len, kind);
 }
 
 /* --- the MIME walk -------------------------------------------------------- */
