@@ -6,21 +6,31 @@
  * joins that history as sent, because it was.  The real ledger is neither
  * read nor changed.  Exit 0/1/2 as `check`, errors taking precedence.
  *
- * On two CPUs or more the replay takes two threads: a helper analyses
- * each message a few ahead of the one being judged (an analysis needs no
- * history) and writes out and frees each message once it is judged,
- * while the main thread judges, in date order, and records.  The
- * judgement and the history stay in the main thread; what the two share
- * (the registry, read whole first; the rulebook's patterns, compiled once
- * under a lock) is safe to use from both.  On one CPU, or when the helper
- * cannot start, the main thread does it all, in the same order.  The two
- * meet through a pthread mutex and condition variables rather than
- * GLib's, which ThreadSanitizer cannot see (contrib/check-sanitizers.sh).
+ * On two CPUs or more the replay takes two threads.  Sent mail is nearly
+ * always in date order already (an mbox is appended to, a maildir's names
+ * are delivery order), so while the main thread is still reading, a
+ * helper judges each message as soon as it is read (analysis, judgement,
+ * record), and the main thread writes out what the helper judged, into a
+ * buffer.  If the sources turn out to be in date order, that is the
+ * replay, and the buffer is the output.  If a message comes before one
+ * read earlier, the helper stops, the buffer and the history are dropped,
+ * and the replay starts again in sorted order: the helper analyses each
+ * message a few ahead of the one the main thread judges and writes it out
+ * once judged.  Either way the output is what one thread, sorting first,
+ * writes; on one CPU, or when the helper cannot start, the main thread
+ * does just that.
+ *
+ * The history and a message's judgement belong to one thread at a time;
+ * what both threads use (the registry, read whole first; the rulebook's
+ * patterns, compiled once under a lock) is safe from both.  They meet
+ * through a pthread mutex and condition variables rather than GLib's,
+ * which ThreadSanitizer cannot see (contrib/check-threads.sh).
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -34,18 +44,36 @@
 #include "mg-sources.h"
 #include "mg-thread.h"
 
-/* Messages the helper analyses ahead of the one being judged: enough
- * that the main thread seldom waits, few enough that only a handful of
- * analyses (several times their text each) are alive at once. */
+/* In sorted order, messages the helper analyses ahead of the one being
+ * judged: enough that the main thread seldom waits, few enough that only
+ * a handful of analyses (several times their text each) are alive. */
 #define ANALYSE_AHEAD 16
 
-/* One message of the replay, in the stages it goes through. */
+/* What the helper does with an item it is given. */
+typedef enum {
+  JOB_JUDGE,      /* in read order: analyse, judge, record; hand back to be written */
+  JOB_ANALYSE,    /* in sorted order: analyse */
+  JOB_WRITE,      /* in sorted order: write out and free */
+  JOB_FENCE,      /* say that everything before has been done */
+  JOB_STOP,
+} job_t;
+
+/* One message of the replay. */
 typedef struct {
   mg_message_t *message;
   mg_analysis_t *analysis;      /* once analysed */
   mg_judgement_t *judgement;    /* once judged */
-  gboolean judged;              /* what the helper does with it next: write out, not analyse */
+  job_t job;                    /* what the helper is to do with it next */
 } item_t;
+
+/* Where the verdicts go, and what they add up to. */
+typedef struct {
+  FILE *out;
+  char *buffer;                 /* of a memory stream; NULL when out is stdout */
+  size_t size;
+  mg_severity_t worst;
+  guint refused;
+} output_t;
 
 typedef struct {
   mg_common_options_t common;
@@ -55,37 +83,22 @@ typedef struct {
   int error_status;
   mg_progress_t *progress;
   gboolean colour;
+  mg_history_t *history;        /* the replay's, used by one thread at a time */
+  output_t output;
 
   /* the helper thread, when there is one */
   mg_thread_t *helper;
   pthread_mutex_t lock;         /* guards what follows, and every item's analysis */
   pthread_cond_t queued;        /* a job was queued */
-  pthread_cond_t analysed;      /* some item's analysis was set */
-  GQueue jobs;                  /* item_t* to analyse or to write out; &stop_job ends the helper */
+  pthread_cond_t done;          /* an analysis was set, an item judged, or the fence reached */
+  GQueue jobs;                  /* item_t*, each with its job */
+  GQueue judged;                /* item_t* the helper judged in read order, to be written */
+  gboolean out_of_order;        /* a message came before one read earlier: JOB_JUDGE is off */
+  gboolean fenced;              /* the helper reached the JOB_FENCE */
 } audit_t;
 
-static item_t stop_job;
-
-static void
-keep_message (mg_message_t *message, gpointer data)
-{
-  audit_t *audit = data;
-  item_t *item = g_new0 (item_t, 1);
-
-  item->message = message;
-  g_ptr_array_add (audit->items, item);
-}
-
-static void
-source_error (const GError *error, gpointer data)
-{
-  audit_t *audit = data;
-
-  mg_progress_clear (audit->progress);
-  mg_print_error ("%s", error->message);
-  if (audit->error_status == 0)
-    audit->error_status = mg_error_exit_code (error);
-}
+static item_t fence_item = { .job = JOB_FENCE };
+static item_t stop_item = { .job = JOB_STOP };
 
 /* Date order; undated messages last; ties keep the order they were read. */
 static int
@@ -110,22 +123,63 @@ item_free (item_t *item)
   g_free (item);
 }
 
-/* Writes out a judged message, and frees it. */
+/* --- the steps, whichever thread takes them ---------------------------------- */
+
 static void
-finish (const audit_t *audit, item_t *item)
+analyse (const audit_t *audit, item_t *item)
 {
-  if (!audit->common.quiet || item->judgement->verdict >= MG_SEVERITY_WARN)
-    mg_output_judgement (stdout, audit->common.format, audit->colour, item->analysis,
+  if (item->analysis == NULL)
+    item->analysis = mg_analysis_new (item->message, audit->config, NULL);
+}
+
+/* Judges @item (analysed) against the history and records it there. */
+static void
+judge (audit_t *audit, item_t *item)
+{
+  g_autoptr (GDateTime) at = mg_evaluation_time ("header", item->message);
+  g_autoptr (mg_history_query_t) query = mg_rules_history_query (item->analysis);
+  /* the entries the rules read, found through the history's indexes:
+   * replaying n messages is not n times a scan of the history */
+  g_autoptr (GPtrArray) relevant = mg_history_select (audit->history, query);
+
+  item->judgement = mg_rules_judge (item->analysis, at, relevant);
+  mg_judgement_allow (item->judgement, (const char *const *) audit->allow);
+  if (mg_analysis_is_program_mail (item->analysis))
+    mg_history_add (audit->history, mg_record_entry (item->analysis, item->judgement, at,
+                                                     MG_STATUS_SENT));
+}
+
+/* Writes the verdict on @item to @output, and frees its analysis and
+ * judgement. */
+static void
+write_out (const audit_t *audit, output_t *output, item_t *item)
+{
+  mg_severity_t verdict = item->judgement->verdict;
+
+  if (verdict > output->worst)
+    output->worst = verdict;
+  if (verdict >= MG_SEVERITY_WARN)
+    output->refused++;
+  if (!audit->common.quiet || verdict >= MG_SEVERITY_WARN)
+    mg_output_judgement (output->out, audit->common.format, audit->colour, item->analysis,
                          item->judgement);
-  item_free (item);
+  g_clear_pointer (&item->judgement, mg_judgement_free);
+  g_clear_pointer (&item->analysis, mg_analysis_free);
+}
+
+static void
+output_to_stdout (output_t *output)
+{
+  *output = (output_t) { .out = stdout, .worst = MG_SEVERITY_OFF };
 }
 
 /* --- the helper ------------------------------------------------------------ */
 
 static void
-push_job (audit_t *audit, item_t *item)
+push_job (audit_t *audit, item_t *item, job_t job)
 {
   pthread_mutex_lock (&audit->lock);
+  item->job = job;
   g_queue_push_tail (&audit->jobs, item);
   pthread_cond_signal (&audit->queued);
   pthread_mutex_unlock (&audit->lock);
@@ -139,92 +193,196 @@ helper_main (void *data)
   for (;;)
     {
       item_t *item;
-      mg_analysis_t *analysis;
+      gboolean out_of_order;
 
       pthread_mutex_lock (&audit->lock);
       while (g_queue_is_empty (&audit->jobs))
         pthread_cond_wait (&audit->queued, &audit->lock);
       item = g_queue_pop_head (&audit->jobs);
+      out_of_order = audit->out_of_order;
       pthread_mutex_unlock (&audit->lock);
 
-      if (item == &stop_job)
-        return NULL;
-      if (item->judged)
+      switch (item->job)
         {
-          finish (audit, item);
-          continue;
+        case JOB_STOP:
+          return NULL;
+        case JOB_FENCE:
+          pthread_mutex_lock (&audit->lock);
+          audit->fenced = TRUE;
+          pthread_cond_broadcast (&audit->done);
+          pthread_mutex_unlock (&audit->lock);
+          break;
+        case JOB_JUDGE:
+          if (out_of_order)
+            break;   /* the replay starts again in sorted order */
+          analyse (audit, item);
+          judge (audit, item);
+          pthread_mutex_lock (&audit->lock);
+          g_queue_push_tail (&audit->judged, item);
+          pthread_cond_broadcast (&audit->done);
+          pthread_mutex_unlock (&audit->lock);
+          break;
+        case JOB_ANALYSE:
+          {
+            mg_analysis_t *analysis = mg_analysis_new (item->message, audit->config, NULL);
+
+            pthread_mutex_lock (&audit->lock);
+            item->analysis = analysis;
+            pthread_cond_broadcast (&audit->done);
+            pthread_mutex_unlock (&audit->lock);
+          }
+          break;
+        case JOB_WRITE:
+          write_out (audit, &audit->output, item);
+          item_free (item);
+          break;
         }
-      analysis = mg_analysis_new (item->message, audit->config, NULL);
-      pthread_mutex_lock (&audit->lock);
-      item->analysis = analysis;
-      pthread_cond_broadcast (&audit->analysed);
-      pthread_mutex_unlock (&audit->lock);
     }
 }
 
-/* Starts the helper when it can help: more than one message and another
- * CPU to run on.  FALSE: the main thread does everything. */
+/* Starts the helper when it can help: another CPU to run on.  FALSE: the
+ * main thread does everything. */
 static gboolean
 helper_start (audit_t *audit, mg_config_t *config)
 {
-  guint i;
-
-  if (audit->items->len < 2 || g_get_num_processors () < 2)
+  if (g_get_num_processors () < 2)
     return FALSE;
   /* lookups in a registry read whole change nothing: safe from two threads */
   mg_registry_read_all (config->registry);
   audit->helper = mg_thread_start (helper_main, audit, NULL);
-  if (audit->helper == NULL)
-    return FALSE;
-  for (i = 0; i < MIN (audit->items->len, ANALYSE_AHEAD); i++)
-    push_job (audit, g_ptr_array_index (audit->items, i));
-  return TRUE;
+  return audit->helper != NULL;
 }
 
-/* The analysis of @item: the helper's (waited for), or made here
- * without one. */
-static const mg_analysis_t *
-analysis_of (audit_t *audit, item_t *item)
-{
-  if (audit->helper == NULL)
-    {
-      item->analysis = mg_analysis_new (item->message, audit->config, NULL);
-      return item->analysis;
-    }
-  pthread_mutex_lock (&audit->lock);
-  while (item->analysis == NULL)
-    pthread_cond_wait (&audit->analysed, &audit->lock);
-  pthread_mutex_unlock (&audit->lock);
-  return item->analysis;
-}
-
-/* Hands the judged @index-th item to the helper to write out (and the
- * one ANALYSE_AHEAD later to analyse), or writes it out here. */
+/* Waits until the helper has done every job given so far. */
 static void
-judged (audit_t *audit, guint index)
+helper_drain (audit_t *audit)
 {
-  item_t *item = g_ptr_array_index (audit->items, index);
-
-  g_ptr_array_index (audit->items, index) = NULL;
-  if (audit->helper == NULL)
-    {
-      finish (audit, item);
-      return;
-    }
-  item->judged = TRUE;
-  push_job (audit, item);
-  if (index + ANALYSE_AHEAD < audit->items->len)
-    push_job (audit, g_ptr_array_index (audit->items, index + ANALYSE_AHEAD));
+  push_job (audit, &fence_item, JOB_FENCE);
+  pthread_mutex_lock (&audit->lock);
+  while (!audit->fenced)
+    pthread_cond_wait (&audit->done, &audit->lock);
+  audit->fenced = FALSE;
+  pthread_mutex_unlock (&audit->lock);
 }
 
-/* Waits for the helper to write out what it was given, and ends it. */
 static void
 helper_stop (audit_t *audit)
 {
   if (audit->helper == NULL)
     return;
-  push_job (audit, &stop_job);
+  push_job (audit, &stop_item, JOB_STOP);
   mg_thread_join (g_steal_pointer (&audit->helper));
+}
+
+/* --- the replay in read order, while reading ------------------------------- */
+
+/* Writes out what the helper has judged so far (@wait: until @until of
+ * them were written in all). */
+static void
+write_judged (audit_t *audit, guint *written, guint until)
+{
+  for (;;)
+    {
+      item_t *item;
+
+      pthread_mutex_lock (&audit->lock);
+      while (g_queue_is_empty (&audit->judged) && *written < until)
+        pthread_cond_wait (&audit->done, &audit->lock);
+      item = g_queue_pop_head (&audit->judged);
+      pthread_mutex_unlock (&audit->lock);
+      if (item == NULL)
+        return;
+      write_out (audit, &audit->output, item);
+      ++*written;
+    }
+}
+
+typedef struct {
+  audit_t *audit;
+  guint written;                /* items the main thread wrote out of the helper's */
+} reading_t;
+
+static void
+keep_message (mg_message_t *message, gpointer data)
+{
+  reading_t *reading = data;
+  audit_t *audit = reading->audit;
+  item_t *item = g_new0 (item_t, 1);
+  gboolean in_order;
+
+  item->message = message;
+  in_order = audit->items->len == 0
+             || compare_dates (&g_ptr_array_index (audit->items, audit->items->len - 1), &item) <= 0;
+  g_ptr_array_add (audit->items, item);
+  if (audit->helper == NULL || audit->out_of_order)
+    return;
+  if (!in_order)
+    {
+      pthread_mutex_lock (&audit->lock);
+      audit->out_of_order = TRUE;
+      pthread_mutex_unlock (&audit->lock);
+      return;
+    }
+  push_job (audit, item, JOB_JUDGE);
+  write_judged (audit, &reading->written, 0);
+}
+
+static void
+source_error (const GError *error, gpointer data)
+{
+  audit_t *audit = ((reading_t *) data)->audit;
+
+  mg_progress_clear (audit->progress);
+  mg_print_error ("%s", error->message);
+  if (audit->error_status == 0)
+    audit->error_status = mg_error_exit_code (error);
+}
+
+/* --- the replay in sorted order -------------------------------------------- */
+
+/* The analysis of @item: the helper's (waited for), or made here. */
+static void
+wait_analysed (audit_t *audit, item_t *item)
+{
+  if (audit->helper == NULL)
+    {
+      analyse (audit, item);
+      return;
+    }
+  pthread_mutex_lock (&audit->lock);
+  while (item->analysis == NULL)
+    pthread_cond_wait (&audit->done, &audit->lock);
+  pthread_mutex_unlock (&audit->lock);
+}
+
+/* Judges every item in date order; the helper, if any, analyses ahead
+ * and writes out. */
+static void
+replay_sorted (audit_t *audit)
+{
+  guint i;
+
+  g_ptr_array_sort (audit->items, compare_dates);   /* a stable sort */
+  if (audit->helper != NULL)
+    for (i = 0; i < MIN (audit->items->len, ANALYSE_AHEAD); i++)
+      push_job (audit, g_ptr_array_index (audit->items, i), JOB_ANALYSE);
+  for (i = 0; i < audit->items->len; i++)
+    {
+      item_t *item = g_ptr_array_index (audit->items, i);
+
+      wait_analysed (audit, item);
+      judge (audit, item);
+      g_ptr_array_index (audit->items, i) = NULL;
+      if (audit->helper == NULL)
+        {
+          write_out (audit, &audit->output, item);
+          item_free (item);
+          continue;
+        }
+      push_job (audit, item, JOB_WRITE);
+      if (i + ANALYSE_AHEAD < audit->items->len)
+        push_job (audit, g_ptr_array_index (audit->items, i + ANALYSE_AHEAD), JOB_ANALYSE);
+    }
 }
 
 /* --- the command ------------------------------------------------------------ */
@@ -233,6 +391,7 @@ int
 mg_cmd_audit (int argc, char **argv)
 {
   audit_t audit = { 0 };
+  reading_t reading = { &audit, 0 };
   const GOptionEntry entries[] = {
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &audit.allow,
       "Treat these rules' findings as info (\"warnings\": every warn)", "RULE[,RULE]" },
@@ -240,17 +399,15 @@ mg_cmd_audit (int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("SOURCE...");
   g_autoptr (mg_config_t) config = NULL;
-  g_autoptr (mg_history_t) history = mg_history_new ();
-  mg_severity_t worst = MG_SEVERITY_OFF;
-  guint refused = 0, replayed;
+  guint replayed, i;
   int status = EX_OK;
-  guint i;
 
   audit.items = g_ptr_array_new ();
   pthread_mutex_init (&audit.lock, NULL);
   pthread_cond_init (&audit.queued, NULL);
-  pthread_cond_init (&audit.analysed, NULL);
+  pthread_cond_init (&audit.done, NULL);
   g_queue_init (&audit.jobs);
+  g_queue_init (&audit.judged);
   g_option_context_set_summary (context, "Replay sent mail in date order and report what would have been refused.\n"
                                          "Exit 0: all ok, 1: worst is warn, 2: a message would have been blocked.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -270,56 +427,80 @@ mg_cmd_audit (int argc, char **argv)
   if (config == NULL)
     goto out;
   audit.config = config;
-
-  audit.progress = mg_progress_new ("audit", audit.common.quiet);
-  mg_phrases_optimize ();   /* many messages: the JIT pays */
-  mg_read_sources (argv + 1, (guint) argc - 1, audit.progress, keep_message, source_error,
-                   NULL, &audit);
-  g_ptr_array_sort (audit.items, compare_dates);   /* a stable sort */
-  replayed = audit.items->len;
-
   audit.colour = audit.common.format == MG_FORMAT_TEXT && isatty (STDOUT_FILENO)
                  && g_getenv ("NO_COLOR") == NULL;
-  helper_start (&audit, config);
-  for (i = 0; i < audit.items->len; i++)
-    {
-      item_t *item = g_ptr_array_index (audit.items, i);
-      g_autoptr (GDateTime) at = mg_evaluation_time ("header", item->message);
-      const mg_analysis_t *analysis = analysis_of (&audit, item);
-      g_autoptr (mg_history_query_t) query = mg_rules_history_query (analysis);
-      /* the entries the rules read, found through the history's indexes:
-       * replaying n messages is not n times a scan of the history */
-      g_autoptr (GPtrArray) relevant = mg_history_select (history, query);
-      mg_judgement_t *judgement = mg_rules_judge (analysis, at, relevant);
+  audit.history = mg_history_new ();
+  audit.progress = mg_progress_new ("audit", audit.common.quiet);
+  mg_phrases_optimize ();   /* many messages: the JIT pays */
 
-      mg_judgement_allow (judgement, (const char *const *) audit.allow);
-      if (judgement->verdict > worst)
-        worst = judgement->verdict;
-      if (judgement->verdict >= MG_SEVERITY_WARN)
-        refused++;
-      if (mg_analysis_is_program_mail (analysis))
-        mg_history_add (history, mg_record_entry (analysis, judgement, at, MG_STATUS_SENT));
-      item->judgement = judgement;
-      judged (&audit, i);
+  /* in read order while reading, into a buffer, if there is a helper */
+  if (helper_start (&audit, config))
+    {
+      audit.output = (output_t) { .worst = MG_SEVERITY_OFF };
+      audit.output.out = open_memstream (&audit.output.buffer, &audit.output.size);
+      if (audit.output.out == NULL)
+        {
+          mg_print_error ("audit: out of memory");
+          status = EX_OSERR;
+          goto out;
+        }
     }
+  else
+    output_to_stdout (&audit.output);
+  mg_read_sources (argv + 1, (guint) argc - 1, audit.progress, keep_message, source_error,
+                   NULL, &reading);
+  replayed = audit.items->len;
+
+  if (audit.helper != NULL)
+    {
+      if (!audit.out_of_order)
+        write_judged (&audit, &reading.written, audit.items->len);
+      helper_drain (&audit);
+      write_judged (&audit, &reading.written, 0);   /* judged before it stopped */
+      fclose (audit.output.out);
+      if (audit.out_of_order)
+        {
+          /* start again in sorted order, writing as it goes */
+          free (audit.output.buffer);
+          mg_history_free (audit.history);
+          audit.history = mg_history_new ();
+          output_to_stdout (&audit.output);
+        }
+      else
+        {
+          output_t buffered = audit.output;
+
+          fwrite (buffered.buffer, 1, buffered.size, stdout);
+          free (buffered.buffer);
+          output_to_stdout (&audit.output);
+          audit.output.worst = buffered.worst;
+          audit.output.refused = buffered.refused;
+          for (i = 0; i < audit.items->len; i++)
+            item_free (g_ptr_array_index (audit.items, i));
+          g_ptr_array_set_size (audit.items, 0);
+        }
+    }
+  replay_sorted (&audit);   /* nothing left to do if the sources were in order */
   helper_stop (&audit);
+
   if (audit.common.format == MG_FORMAT_TEXT && !audit.common.quiet)
     printf ("audit: %u message%s replayed, %u would have been refused or held for confirmation\n",
-            replayed, replayed == 1 ? "" : "s", refused);
-
+            replayed, replayed == 1 ? "" : "s", audit.output.refused);
   if (audit.error_status != 0)
     status = audit.error_status;
   else
-    status = worst == MG_SEVERITY_BLOCK ? 2 : worst == MG_SEVERITY_WARN ? 1 : 0;
+    status = audit.output.worst == MG_SEVERITY_BLOCK ? 2 : audit.output.worst == MG_SEVERITY_WARN ? 1 : 0;
 
 out:
+  helper_stop (&audit);
   mg_progress_free (audit.progress);
   for (i = 0; i < audit.items->len; i++)   /* none are left after a replay */
     item_free (g_ptr_array_index (audit.items, i));
   g_ptr_array_unref (audit.items);
+  mg_history_free (audit.history);
   pthread_mutex_destroy (&audit.lock);
   pthread_cond_destroy (&audit.queued);
-  pthread_cond_destroy (&audit.analysed);
+  pthread_cond_destroy (&audit.done);
   g_strfreev (audit.allow);
   mg_common_options_clear (&audit.common);
   return status;
