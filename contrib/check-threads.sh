@@ -4,9 +4,9 @@
 # writes them out while the main thread judges).  The program is built
 # with clang -fsanitize=thread in a separate build directory (without
 # BOLT), then audits the fixture corpus (out of date order), a generated
-# mbox of 300 program messages (in date order) and the same with its
-# first message last, as text, as JSON and with -q, on every CPU it may
-# use.  A ThreadSanitizer report fails the run, and so does output
+# mbox of 300 program messages (in date order), the same with every
+# seventh message swapped with the next and with its first message last,
+# as text, as JSON and with -q, on every CPU it may use.  A ThreadSanitizer report fails the run, and so does output
 # or an exit status that differs from the same audit pinned to one CPU,
 # where the main thread does everything.  contrib/test.sh runs it.
 #
@@ -53,9 +53,11 @@ cp "$srcdir"/tests/corpora/config/*.conf "$work/conf/"
 chmod 600 "$work/conf/"*.conf
 "$py" "$srcdir/bench/gen-mbox.py" --config "$work/conf" --count 300 --mbox "$work/generated.mbox" \
     >/dev/null 2>&1 || die "bench/gen-mbox.py failed"
-# the same with its first message last: out of date order only at the end
-"$py" "$srcdir/tests/lib/mbox-rotate.py" "$work/generated.mbox" "$work/rotated.mbox" \
-    || die "tests/lib/mbox-rotate.py failed"
+# the same with every seventh message swapped with the next (a little out
+# of place), and with its first message last (out of order at the end)
+"$py" "$srcdir/tests/lib/mbox-reorder.py" swap-pairs "$work/generated.mbox" "$work/swapped.mbox" \
+    && "$py" "$srcdir/tests/lib/mbox-reorder.py" first-last "$work/generated.mbox" "$work/rotated.mbox" \
+    || die "tests/lib/mbox-reorder.py failed"
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
     XDG_STATE_HOME="$work/home/.local/state" XDG_CACHE_HOME="$work/home/.cache" \
     TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -66,7 +68,7 @@ unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
 
 passed=0
 failed=0
-for source in corpus generated rotated; do
+for source in corpus generated swapped rotated; do
     if [ "$source" = corpus ]; then
         set -- "$srcdir"/tests/corpora/*/*/message.eml
     else

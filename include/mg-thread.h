@@ -26,6 +26,10 @@ mg_thread_t *mg_thread_start (void *(*func) (void *), void *data, int *errnum);
 /* Waits for @thread to end and frees it.  NULL is ignored. */
 void mg_thread_join (mg_thread_t *thread);
 
+/* The CPUs the process may run on: its affinity (taskset), which
+ * g_get_num_processors() of GLib 2.74 does not read; at least 1. */
+guint mg_thread_cpus (void);
+
 G_END_DECLS
 
 #endif /* MG_THREAD_H */

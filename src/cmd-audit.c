@@ -7,18 +7,19 @@
  * read nor changed.  Exit 0/1/2 as `check`, errors taking precedence.
  *
  * On two CPUs or more the replay takes two threads.  Sent mail is nearly
- * always in date order already (an mbox is appended to, a maildir's names
- * are delivery order), so while the main thread is still reading, a
- * helper judges each message as soon as it is read (analysis, judgement,
- * record), and the main thread writes out what the helper judged, into a
- * buffer.  If the sources turn out to be in date order, that is the
- * replay, and the buffer is the output.  If a message comes before one
- * read earlier, the helper stops, the buffer and the history are dropped,
- * and the replay starts again in sorted order: the helper analyses each
- * message a few ahead of the one the main thread judges and writes it out
- * once judged.  Either way the output is what one thread, sorting first,
- * writes; on one CPU, or when the helper cannot start, the main thread
- * does just that.
+ * in date order already (an mbox is appended to, a maildir's names are
+ * delivery order; a Date set when a message was written, not sent, puts
+ * it a little out of place), so while the main thread is still reading, a
+ * helper judges the messages read (analysis, judgement, record), each once
+ * REORDER_WINDOW more have been read, the earliest first, and the main
+ * thread writes out what the helper judged, into a buffer.  If no message
+ * comes before one already judged, that is the replay in date order, and
+ * the buffer is the output.  If one does, the helper stops, the buffer and
+ * the history are dropped, and the replay starts again in sorted order:
+ * the helper analyses each message a few ahead of the one the main
+ * thread judges and writes it out once judged.  Either way the output is
+ * what one thread, sorting first, writes; on one CPU, or when the helper
+ * cannot start, the main thread does just that.
  *
  * The history and a message's judgement belong to one thread at a time;
  * what both threads use (the registry, read whole first; the rulebook's
@@ -49,6 +50,11 @@
  * a handful of analyses (several times their text each) are alive. */
 #define ANALYSE_AHEAD 16
 
+/* While reading, messages held back before the earliest of them is
+ * judged: a message read up to this many after ones dated later still
+ * takes its place in date order. */
+#define REORDER_WINDOW 64
+
 /* What the helper does with an item it is given. */
 typedef enum {
   JOB_JUDGE,      /* in read order: analyse, judge, record; hand back to be written */
@@ -61,6 +67,7 @@ typedef enum {
 /* One message of the replay. */
 typedef struct {
   mg_message_t *message;
+  guint index;                  /* in the order read */
   mg_analysis_t *analysis;      /* once analysed */
   mg_judgement_t *judgement;    /* once judged */
   job_t job;                    /* what the helper is to do with it next */
@@ -102,14 +109,22 @@ static item_t stop_item = { .job = JOB_STOP };
 
 /* Date order; undated messages last; ties keep the order they were read. */
 static int
-compare_dates (gconstpointer a, gconstpointer b)
+compare_items (const item_t *a, const item_t *b)
 {
-  const mg_message_t *ma = (*(item_t *const *) a)->message;
-  const mg_message_t *mb = (*(item_t *const *) b)->message;
+  const mg_message_t *ma = a->message, *mb = b->message;
+  int by_date;
 
   if (ma->date == NULL || mb->date == NULL)
-    return (ma->date == NULL) - (mb->date == NULL);
-  return g_date_time_compare (ma->date, mb->date);
+    by_date = (ma->date == NULL) - (mb->date == NULL);
+  else
+    by_date = g_date_time_compare (ma->date, mb->date);
+  return by_date != 0 ? by_date : (a->index > b->index) - (a->index < b->index);
+}
+
+static int
+compare_item_pointers (gconstpointer a, gconstpointer b)
+{
+  return compare_items (*(item_t *const *) a, *(item_t *const *) b);
 }
 
 static void
@@ -245,7 +260,7 @@ helper_main (void *data)
 static gboolean
 helper_start (audit_t *audit, mg_config_t *config)
 {
-  if (g_get_num_processors () < 2)
+  if (mg_thread_cpus () < 2)
     return FALSE;
   /* lookups in a registry read whole change nothing: safe from two threads */
   mg_registry_read_all (config->registry);
@@ -299,8 +314,28 @@ write_judged (audit_t *audit, guint *written, guint until)
 
 typedef struct {
   audit_t *audit;
+  GPtrArray *held;              /* item_t* read and not yet judged, in date order */
+  const item_t *last;           /* the last item given to the helper to judge */
   guint written;                /* items the main thread wrote out of the helper's */
 } reading_t;
+
+static void
+give_up_order (audit_t *audit)
+{
+  pthread_mutex_lock (&audit->lock);
+  audit->out_of_order = TRUE;
+  pthread_mutex_unlock (&audit->lock);
+}
+
+/* Gives the earliest held item to the helper to judge. */
+static void
+release_earliest (reading_t *reading)
+{
+  item_t *item = g_ptr_array_steal_index (reading->held, 0);
+
+  reading->last = item;
+  push_job (reading->audit, item, JOB_JUDGE);
+}
 
 static void
 keep_message (mg_message_t *message, gpointer data)
@@ -308,22 +343,30 @@ keep_message (mg_message_t *message, gpointer data)
   reading_t *reading = data;
   audit_t *audit = reading->audit;
   item_t *item = g_new0 (item_t, 1);
-  gboolean in_order;
+  guint lo, hi;
 
   item->message = message;
-  in_order = audit->items->len == 0
-             || compare_dates (&g_ptr_array_index (audit->items, audit->items->len - 1), &item) <= 0;
+  item->index = audit->items->len;
   g_ptr_array_add (audit->items, item);
   if (audit->helper == NULL || audit->out_of_order)
     return;
-  if (!in_order)
+  if (reading->last != NULL && compare_items (item, reading->last) < 0)
     {
-      pthread_mutex_lock (&audit->lock);
-      audit->out_of_order = TRUE;
-      pthread_mutex_unlock (&audit->lock);
+      give_up_order (audit);   /* it belongs before one already judged */
       return;
     }
-  push_job (audit, item, JOB_JUDGE);
+  /* held in date order: its place by binary search */
+  for (lo = 0, hi = reading->held->len; lo < hi;)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (compare_items (g_ptr_array_index (reading->held, mid), item) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_ptr_array_insert (reading->held, (gint) lo, item);
+  if (reading->held->len > REORDER_WINDOW)
+    release_earliest (reading);
   write_judged (audit, &reading->written, 0);
 }
 
@@ -362,7 +405,7 @@ replay_sorted (audit_t *audit)
 {
   guint i;
 
-  g_ptr_array_sort (audit->items, compare_dates);   /* a stable sort */
+  g_ptr_array_sort (audit->items, compare_item_pointers);
   if (audit->helper != NULL)
     for (i = 0; i < MIN (audit->items->len, ANALYSE_AHEAD); i++)
       push_job (audit, g_ptr_array_index (audit->items, i), JOB_ANALYSE);
@@ -391,7 +434,7 @@ int
 mg_cmd_audit (int argc, char **argv)
 {
   audit_t audit = { 0 };
-  reading_t reading = { &audit, 0 };
+  reading_t reading = { &audit, g_ptr_array_new (), NULL, 0 };
   const GOptionEntry entries[] = {
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &audit.allow,
       "Treat these rules' findings as info (\"warnings\": every warn)", "RULE[,RULE]" },
@@ -454,7 +497,11 @@ mg_cmd_audit (int argc, char **argv)
   if (audit.helper != NULL)
     {
       if (!audit.out_of_order)
-        write_judged (&audit, &reading.written, audit.items->len);
+        {
+          while (reading.held->len > 0)
+            release_earliest (&reading);
+          write_judged (&audit, &reading.written, audit.items->len);
+        }
       helper_drain (&audit);
       write_judged (&audit, &reading.written, 0);   /* judged before it stopped */
       fclose (audit.output.out);
@@ -497,6 +544,7 @@ out:
   for (i = 0; i < audit.items->len; i++)   /* none are left after a replay */
     item_free (g_ptr_array_index (audit.items, i));
   g_ptr_array_unref (audit.items);
+  g_ptr_array_unref (reading.held);   /* borrowed items */
   mg_history_free (audit.history);
   pthread_mutex_destroy (&audit.lock);
   pthread_cond_destroy (&audit.queued);

@@ -99,3 +99,13 @@ mg_thread_join (mg_thread_t *thread)
   pthread_join (thread->id, NULL);
   g_free (thread);
 }
+
+guint
+mg_thread_cpus (void)
+{
+  cpu_set_t allowed;
+
+  if (sched_getaffinity (0, sizeof allowed, &allowed) == 0 && CPU_COUNT (&allowed) > 0)
+    return (guint) CPU_COUNT (&allowed);
+  return MAX (g_get_num_processors (), 1);
+}

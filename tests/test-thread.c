@@ -104,6 +104,27 @@ test_not_pinned (void **state)
   g_free (seen.child_cpus);
 }
 
+/* mg_thread_cpus() counts the CPUs the process may use, as taskset sets
+ * them, not the machine's: pinned to one, it says one (audit then does
+ * everything in one thread). */
+static void
+test_cpus_follow_affinity (void **state)
+{
+  cpu_set_t ours, one;
+  int first = 0;
+
+  assert_int_equal (sched_getaffinity (0, sizeof ours, &ours), 0);
+  assert_int_equal (mg_thread_cpus (), CPU_COUNT (&ours));
+  while (!CPU_ISSET (first, &ours))
+    first++;
+  CPU_ZERO (&one);
+  CPU_SET (first, &one);
+  assert_int_equal (sched_setaffinity (0, sizeof one, &one), 0);
+  assert_int_equal (mg_thread_cpus (), 1);
+  assert_int_equal (sched_setaffinity (0, sizeof ours, &ours), 0);
+  assert_int_equal (mg_thread_cpus (), CPU_COUNT (&ours));
+}
+
 int
 main (void)
 {
@@ -111,6 +132,7 @@ main (void)
     cmocka_unit_test (test_runs_and_joins),
     cmocka_unit_test (test_blocks_signals),
     cmocka_unit_test (test_not_pinned),
+    cmocka_unit_test (test_cpus_follow_affinity),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
