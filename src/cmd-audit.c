@@ -14,12 +14,14 @@
  * REORDER_WINDOW more have been read, the earliest first, and the main
  * thread writes out what the helper judged, into a buffer.  If no message
  * comes before one already judged, that is the replay in date order, and
- * the buffer is the output.  If one does, the helper stops, the buffer and
- * the history are dropped, and the replay starts again in sorted order:
- * the helper analyses each message a few ahead of the one the main
- * thread judges and writes it out once judged.  Either way the output is
- * what one thread, sorting first, writes; on one CPU, or when the helper
- * cannot start, the main thread does just that.
+ * the buffer is the output, and no message was kept longer than it took
+ * to judge it.  If one does, the helper stops, the buffer and the history
+ * are dropped, the sources are read again and kept, and the replay starts
+ * again in sorted order: the helper analyses each message a few ahead of
+ * the one the main thread judges and writes it out once judged.  Either
+ * way the output is what one thread, sorting first, writes.  On one CPU,
+ * when the helper cannot start, or when a source is standard input (which
+ * cannot be read twice), the sources are read once, kept and sorted.
  *
  * The history and a message's judgement belong to one thread at a time;
  * what both threads use (the registry, read whole first; the rulebook's
@@ -109,16 +111,21 @@ static item_t stop_item = { .job = JOB_STOP };
 
 /* Date order; undated messages last; ties keep the order they were read. */
 static int
-compare_items (const item_t *a, const item_t *b)
+compare_keys (GDateTime *date_a, guint index_a, GDateTime *date_b, guint index_b)
 {
-  const mg_message_t *ma = a->message, *mb = b->message;
   int by_date;
 
-  if (ma->date == NULL || mb->date == NULL)
-    by_date = (ma->date == NULL) - (mb->date == NULL);
+  if (date_a == NULL || date_b == NULL)
+    by_date = (date_a == NULL) - (date_b == NULL);
   else
-    by_date = g_date_time_compare (ma->date, mb->date);
-  return by_date != 0 ? by_date : (a->index > b->index) - (a->index < b->index);
+    by_date = g_date_time_compare (date_a, date_b);
+  return by_date != 0 ? by_date : (index_a > index_b) - (index_a < index_b);
+}
+
+static int
+compare_items (const item_t *a, const item_t *b)
+{
+  return compare_keys (a->message->date, a->index, b->message->date, b->index);
 }
 
 static int
@@ -291,32 +298,16 @@ helper_stop (audit_t *audit)
 
 /* --- the replay in read order, while reading ------------------------------- */
 
-/* Writes out what the helper has judged so far (@wait: until @until of
- * them were written in all). */
-static void
-write_judged (audit_t *audit, guint *written, guint until)
-{
-  for (;;)
-    {
-      item_t *item;
-
-      pthread_mutex_lock (&audit->lock);
-      while (g_queue_is_empty (&audit->judged) && *written < until)
-        pthread_cond_wait (&audit->done, &audit->lock);
-      item = g_queue_pop_head (&audit->judged);
-      pthread_mutex_unlock (&audit->lock);
-      if (item == NULL)
-        return;
-      write_out (audit, &audit->output, item);
-      ++*written;
-    }
-}
-
 typedef struct {
   audit_t *audit;
+  gboolean in_reading;          /* judge while reading; else keep every message, to sort */
   GPtrArray *held;              /* item_t* read and not yet judged, in date order */
-  const item_t *last;           /* the last item given to the helper to judge */
-  guint written;                /* items the main thread wrote out of the helper's */
+  gboolean released;            /* an item was given to the helper to judge; the last's: */
+  GDateTime *last_date;         /* Date (a reference), or NULL */
+  guint last_index;
+  guint read;                   /* messages read (and items given to judge, in the end) */
+  guint written;                /* of those, written out */
+  GHashTable *reported;         /* errors already reported: not again when reading again */
 } reading_t;
 
 static void
@@ -333,8 +324,37 @@ release_earliest (reading_t *reading)
 {
   item_t *item = g_ptr_array_steal_index (reading->held, 0);
 
-  reading->last = item;
+  /* its key, since the item is freed once written */
+  reading->released = TRUE;
+  g_clear_pointer (&reading->last_date, g_date_time_unref);
+  if (item->message->date != NULL)
+    reading->last_date = g_date_time_ref (item->message->date);
+  reading->last_index = item->index;
   push_job (reading->audit, item, JOB_JUDGE);
+}
+
+/* Writes out what the helper has judged so far (until @until items were
+ * written in all, waiting for them), and frees it. */
+static void
+write_judged (reading_t *reading, guint until)
+{
+  audit_t *audit = reading->audit;
+
+  for (;;)
+    {
+      item_t *item;
+
+      pthread_mutex_lock (&audit->lock);
+      while (g_queue_is_empty (&audit->judged) && reading->written < until)
+        pthread_cond_wait (&audit->done, &audit->lock);
+      item = g_queue_pop_head (&audit->judged);
+      pthread_mutex_unlock (&audit->lock);
+      if (item == NULL)
+        return;
+      write_out (audit, &audit->output, item);
+      item_free (item);
+      reading->written++;
+    }
 }
 
 static void
@@ -346,13 +366,21 @@ keep_message (mg_message_t *message, gpointer data)
   guint lo, hi;
 
   item->message = message;
-  item->index = audit->items->len;
-  g_ptr_array_add (audit->items, item);
-  if (audit->helper == NULL || audit->out_of_order)
-    return;
-  if (reading->last != NULL && compare_items (item, reading->last) < 0)
+  item->index = reading->read++;
+  if (!reading->in_reading)
     {
-      give_up_order (audit);   /* it belongs before one already judged */
+      g_ptr_array_add (audit->items, item);
+      return;
+    }
+  if (audit->out_of_order
+      || (reading->released
+          && compare_keys (message->date, item->index, reading->last_date, reading->last_index) < 0))
+    {
+      /* it belongs before one already judged: the sources are read
+       * again, kept and sorted */
+      if (!audit->out_of_order)
+        give_up_order (audit);
+      item_free (item);
       return;
     }
   /* held in date order: its place by binary search */
@@ -367,14 +395,18 @@ keep_message (mg_message_t *message, gpointer data)
   g_ptr_array_insert (reading->held, (gint) lo, item);
   if (reading->held->len > REORDER_WINDOW)
     release_earliest (reading);
-  write_judged (audit, &reading->written, 0);
+  write_judged (reading, 0);
 }
 
 static void
 source_error (const GError *error, gpointer data)
 {
-  audit_t *audit = ((reading_t *) data)->audit;
+  reading_t *reading = data;
+  audit_t *audit = reading->audit;
 
+  if (g_hash_table_contains (reading->reported, error->message))
+    return;
+  g_hash_table_add (reading->reported, g_strdup (error->message));
   mg_progress_clear (audit->progress);
   mg_print_error ("%s", error->message);
   if (audit->error_status == 0)
@@ -434,7 +466,8 @@ int
 mg_cmd_audit (int argc, char **argv)
 {
   audit_t audit = { 0 };
-  reading_t reading = { &audit, g_ptr_array_new (), NULL, 0 };
+  reading_t reading = { .audit = &audit, .held = g_ptr_array_new (),
+                        .reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
   const GOptionEntry entries[] = {
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &audit.allow,
       "Treat these rules' findings as info (\"warnings\": every warn)", "RULE[,RULE]" },
@@ -476,10 +509,12 @@ mg_cmd_audit (int argc, char **argv)
   audit.progress = mg_progress_new ("audit", audit.common.quiet);
   mg_phrases_optimize ();   /* many messages: the JIT pays */
 
-  /* in read order while reading, into a buffer, if there is a helper */
-  if (helper_start (&audit, config))
+  /* judged while reading, into a buffer, if there is a helper and the
+   * sources can be read again */
+  output_to_stdout (&audit.output);
+  if (helper_start (&audit, config) && !g_strv_contains ((const char *const *) argv + 1, "-"))
     {
-      audit.output = (output_t) { .worst = MG_SEVERITY_OFF };
+      reading.in_reading = TRUE;
       audit.output.out = open_memstream (&audit.output.buffer, &audit.output.size);
       if (audit.output.out == NULL)
         {
@@ -488,45 +523,49 @@ mg_cmd_audit (int argc, char **argv)
           goto out;
         }
     }
-  else
-    output_to_stdout (&audit.output);
+  /* (out of order, the other sources are only read the second time) */
   mg_read_sources (argv + 1, (guint) argc - 1, audit.progress, keep_message, source_error,
-                   NULL, &reading);
-  replayed = audit.items->len;
+                   &audit.out_of_order, &reading);
 
-  if (audit.helper != NULL)
+  if (reading.in_reading)
     {
       if (!audit.out_of_order)
         {
           while (reading.held->len > 0)
             release_earliest (&reading);
-          write_judged (&audit, &reading.written, audit.items->len);
+          write_judged (&reading, reading.read);
         }
       helper_drain (&audit);
-      write_judged (&audit, &reading.written, 0);   /* judged before it stopped */
+      write_judged (&reading, 0);   /* judged before it stopped */
       fclose (audit.output.out);
+      if (!audit.out_of_order)
+        fwrite (audit.output.buffer, 1, audit.output.size, stdout);
+      free (audit.output.buffer);
       if (audit.out_of_order)
         {
-          /* start again in sorted order, writing as it goes */
-          free (audit.output.buffer);
+          /* again, keeping every message, and in sorted order */
+          for (i = 0; i < reading.held->len; i++)
+            item_free (g_ptr_array_index (reading.held, i));
+          g_ptr_array_set_size (reading.held, 0);
           mg_history_free (audit.history);
           audit.history = mg_history_new ();
           output_to_stdout (&audit.output);
+          reading.in_reading = FALSE;
+          reading.read = 0;
+          mg_read_sources (argv + 1, (guint) argc - 1, audit.progress, keep_message, source_error,
+                           NULL, &reading);
         }
       else
         {
-          output_t buffered = audit.output;
+          mg_severity_t worst = audit.output.worst;
+          guint refused = audit.output.refused;
 
-          fwrite (buffered.buffer, 1, buffered.size, stdout);
-          free (buffered.buffer);
           output_to_stdout (&audit.output);
-          audit.output.worst = buffered.worst;
-          audit.output.refused = buffered.refused;
-          for (i = 0; i < audit.items->len; i++)
-            item_free (g_ptr_array_index (audit.items, i));
-          g_ptr_array_set_size (audit.items, 0);
+          audit.output.worst = worst;
+          audit.output.refused = refused;
         }
     }
+  replayed = reading.read;
   replay_sorted (&audit);   /* nothing left to do if the sources were in order */
   helper_stop (&audit);
 
@@ -544,7 +583,11 @@ out:
   for (i = 0; i < audit.items->len; i++)   /* none are left after a replay */
     item_free (g_ptr_array_index (audit.items, i));
   g_ptr_array_unref (audit.items);
-  g_ptr_array_unref (reading.held);   /* borrowed items */
+  for (i = 0; i < reading.held->len; i++)   /* none are left after reading */
+    item_free (g_ptr_array_index (reading.held, i));
+  g_ptr_array_unref (reading.held);
+  g_clear_pointer (&reading.last_date, g_date_time_unref);
+  g_hash_table_unref (reading.reported);
   mg_history_free (audit.history);
   pthread_mutex_destroy (&audit.lock);
   pthread_cond_destroy (&audit.queued);

@@ -210,6 +210,21 @@ else
         done
     done
     set --
+    # sources that cannot be read, around an mbox found out of order at its
+    # end (read again, kept and sorted): each error reported once, the same
+    # exit status, the same output
+    taskset -c 0 "$BIN" audit --config "$T/corpus-conf/matchguard.conf" -q "$T/missing-1.mbox" \
+        "$T/rotated.mbox" "$T/missing-2" > "$T/one" 2> "$T/one.err"
+    rc_one=$?
+    "$BIN" audit --config "$T/corpus-conf/matchguard.conf" -q "$T/missing-1.mbox" \
+        "$T/rotated.mbox" "$T/missing-2" > "$T/two" 2> "$T/two.err"
+    rc_two=$?
+    if [ "$rc_one" = 74 ] && [ "$rc_two" = 74 ] && cmp -s "$T/one" "$T/two" && cmp -s "$T/one.err" "$T/two.err" \
+        && [ "$(grep -c "cannot read" "$T/two.err")" = 2 ]; then
+        ok "audit with unreadable sources: each reported once, exit 74, as on one CPU"
+    else
+        bad "audit with unreadable sources: exit $rc_two, on one CPU $rc_one; $(head -c 300 "$T/two.err")"
+    fi
 fi
 
 # --- unsafe or damaged ledgers -----------------------------------------------------------
