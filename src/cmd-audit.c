@@ -88,7 +88,7 @@ typedef struct {
   mg_common_options_t common;
   char **allow;
   const mg_config_t *config;
-  GPtrArray *items;             /* item_t*, as read, then in date order */
+  GPtrArray *items;             /* item_t* kept to be sorted (not those judged while reading) */
   int error_status;
   mg_progress_t *progress;
   gboolean colour;
@@ -102,7 +102,7 @@ typedef struct {
   pthread_cond_t done;          /* an analysis was set, an item judged, or the fence reached */
   GQueue jobs;                  /* item_t*, each with its job */
   GQueue judged;                /* item_t* the helper judged in read order, to be written */
-  gboolean out_of_order;        /* a message came before one read earlier: JOB_JUDGE is off */
+  gboolean out_of_order;        /* a message came before one judged while reading: JOB_JUDGE is off */
   gboolean fenced;              /* the helper reached the JOB_FENCE */
 } audit_t;
 
@@ -236,7 +236,10 @@ helper_main (void *data)
           break;
         case JOB_JUDGE:
           if (out_of_order)
-            break;   /* the replay starts again in sorted order */
+            {
+              item_free (item);   /* the sources are read again */
+              break;
+            }
           analyse (audit, item);
           judge (audit, item);
           pthread_mutex_lock (&audit->lock);
