@@ -45,8 +45,14 @@ typedef struct {
   GPtrArray *parts;    /* mg_text_part_t* */
   GPtrArray *problems; /* char*: parser complaints worth showing with -v */
   char *digest;        /* hex SHA-256 of the header block and decoded text:
-                          identity for import when there is no Message-ID */
+                          identity for import when there is no Message-ID;
+                          NULL when mg_message_skip_digests() was called */
 } mg_message_t;
+
+/* From now on, messages are parsed without their digest: for commands
+ * that record nothing in the ledger (audit), for which it was a tenth of
+ * reading a message. */
+void mg_message_skip_digests (void);
 
 /* Analyses a parsed message (transfer none).  @source names it in output.
  * Parser warnings are not seen here; if @message was parsed with

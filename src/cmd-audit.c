@@ -511,6 +511,7 @@ mg_cmd_audit (int argc, char **argv)
   audit.history = mg_history_new ();
   audit.progress = mg_progress_new ("audit", audit.common.quiet);
   mg_phrases_optimize ();   /* many messages: the JIT pays */
+  mg_message_skip_digests ();   /* for import's identity; the replay's history has no use for it */
 
   /* judged while reading, into a buffer, if there is a helper and the
    * sources can be read again */

@@ -981,6 +981,14 @@ walk_object (walk_t *walk, GMimeObject *object, guint depth)
  * Message-ID: its header block as written and its decoded text, hashed;
  * the same message from a file, an mbox or a maildir gives the same
  * digest, and nothing needs serialising. */
+static gboolean compute_digests = TRUE;
+
+void
+mg_message_skip_digests (void)
+{
+  compute_digests = FALSE;
+}
+
 static char *
 message_digest (GMimeObject *object, const mg_message_t *message)
 {
@@ -1035,7 +1043,8 @@ message_build (GMimeMessage *gmessage, const char *source, GPtrArray *problems)
       walk_object (&walk, body, 1);
       g_string_free (walk.part_id, TRUE);
     }
-  message->digest = message_digest (object, message);
+  if (compute_digests)
+    message->digest = message_digest (object, message);
   return message;
 }
 
