@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 #include "mg-localtime.h"
@@ -47,14 +48,50 @@ mg_local_to_local (GDateTime *datetime)
   return local_at (g_date_time_to_unix (datetime), g_date_time_get_microsecond (datetime));
 }
 
+/* mktime() reads the zone again on every call (as if tzset() were
+ * called: without $TZ, a stat() of /etc/localtime), and the rules ask for
+ * the same few days (interview days, deadlines) for every message that
+ * audit replays: the last answers are kept, per thread, for as long as
+ * $TZ stays what it was (the tests change it; matchguard does not). */
+#define DAY_MEMO 16
+
+typedef struct {
+  int year, month, day;   /* year 0: empty */
+  gint64 start;
+} day_memo_t;
+
+static __thread day_memo_t day_memo[DAY_MEMO];
+static __thread char day_memo_tz[256];   /* the $TZ they were made with */
+
+static day_memo_t *
+day_memo_slot (int year, int month, int day)
+{
+  const char *tz = g_getenv ("TZ");
+
+  if (tz == NULL)
+    tz = "";
+  if (strcmp (tz, day_memo_tz) != 0)
+    {
+      memset (day_memo, 0, sizeof day_memo);
+      if (strlen (tz) >= sizeof day_memo_tz)
+        return NULL;   /* not kept */
+      strcpy (day_memo_tz, tz);
+    }
+  return &day_memo[((guint) year * 31u * 13u + (guint) month * 31u + (guint) day) % DAY_MEMO];
+}
+
 GDateTime *
 mg_local_day_start (int year, int month, int day)
 {
+  day_memo_t *memo;
   struct tm tm = { 0 };
   time_t t;
 
   if (year < 1 || year > 9999)
     return NULL;
+  memo = day_memo_slot (year, month, day);
+  if (memo != NULL && memo->year == year && memo->month == month && memo->day == day)
+    return local_at (memo->start, 0);
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
   tm.tm_mday = day;
@@ -63,5 +100,7 @@ mg_local_day_start (int year, int month, int day)
   t = mktime (&tm);
   if (t == (time_t) -1 && errno != 0)
     return NULL;
+  if (memo != NULL)
+    *memo = (day_memo_t) { year, month, day, (gint64) t };
   return local_at ((gint64) t, 0);
 }

@@ -205,6 +205,28 @@ test_now_and_conversion (void **state)
   assert_int_equal (g_date_time_get_utc_offset (local), -5 * G_TIME_SPAN_HOUR);
 }
 
+/* The day starts are kept between calls (src/localtime.c); the same day
+ * asked again after $TZ changed is that zone's, and asked again without
+ * a change, the same instant. */
+static void
+test_day_start_follows_zone (void **state)
+{
+  g_autoptr (GDateTime) york = NULL, york_again = NULL, london = NULL, kolkata = NULL;
+
+  (void) state;
+  use_zone ("America/New_York");
+  york = mg_local_day_start (2027, 3, 15);
+  york_again = mg_local_day_start (2027, 3, 15);
+  use_zone ("Europe/London");
+  london = mg_local_day_start (2027, 3, 15);
+  use_zone ("Asia/Kolkata");
+  kolkata = mg_local_day_start (2027, 3, 15);
+  assert_int_equal (g_date_time_to_unix (york), g_date_time_to_unix (york_again));
+  /* New York was on daylight time (UTC-4) since 14 March, London on UTC */
+  assert_int_equal (g_date_time_to_unix (york) - g_date_time_to_unix (london), 4 * 3600);
+  assert_int_equal (g_date_time_to_unix (london) - g_date_time_to_unix (kolkata), 5 * 3600 + 1800);
+}
+
 int
 main (void)
 {
@@ -213,6 +235,7 @@ main (void)
     cmocka_unit_test (test_day_starts_agree),
     cmocka_unit_test (test_carry_and_limits),
     cmocka_unit_test (test_now_and_conversion),
+    cmocka_unit_test (test_day_start_follows_zone),
   };
   return cmocka_run_group_tests_name ("localtime", tests, NULL, NULL);
 }
