@@ -57,6 +57,12 @@
  * takes its place in date order. */
 #define REORDER_WINDOW 64
 
+/* While reading, the main thread analyses the message it has just read
+ * itself when more than this many given to the helper are not judged
+ * yet: the helper, which judges, has the larger share of the work, and
+ * the message waits in the window meanwhile. */
+#define HELPER_BEHIND 4
+
 /* What the helper does with an item it is given. */
 typedef enum {
   JOB_JUDGE,      /* in read order: analyse, judge, record; hand back to be written */
@@ -309,6 +315,7 @@ typedef struct {
   GDateTime *last_date;         /* Date (a reference), or NULL */
   guint last_index;
   guint read;                   /* messages read (and items given to judge, in the end) */
+  guint given;                  /* items given to the helper to judge */
   guint written;                /* of those, written out */
   GHashTable *reported;         /* errors already reported: not again when reading again */
 } reading_t;
@@ -333,6 +340,7 @@ release_earliest (reading_t *reading)
   if (item->message->date != NULL)
     reading->last_date = g_date_time_ref (item->message->date);
   reading->last_index = item->index;
+  reading->given++;
   push_job (reading->audit, item, JOB_JUDGE);
 }
 
@@ -396,6 +404,8 @@ keep_message (mg_message_t *message, gpointer data)
         hi = mid;
     }
   g_ptr_array_insert (reading->held, (gint) lo, item);
+  if (reading->given - reading->written > HELPER_BEHIND)
+    analyse (audit, item);   /* the helper skips what is analysed */
   if (reading->held->len > REORDER_WINDOW)
     release_earliest (reading);
   write_judged (reading, 0);
