@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -350,12 +349,6 @@ mg_cmd_sendmail (int argc, char **argv)
   int status;
   guint i;
 
-#ifdef M_ARENA_MAX
-  /* The helper that opens the ledger would get a malloc arena of its
-   * own, 50 KB resident for what SQLite allocates while opening: one
-   * arena for all, as a send makes a few allocations in two threads. */
-  mallopt (M_ARENA_MAX, 1);
-#endif
   send.allow = g_ptr_array_new_with_free_func (g_free);
   send.args = g_ptr_array_new_with_free_func (g_free);
   if (!take_own_options (&send, argc, argv))
