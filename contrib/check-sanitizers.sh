@@ -38,13 +38,9 @@ die() {
 
 rm -rf "$dir"
 mkdir -p "$dir/build" "$dir/logs" || die "cannot make $dir"
-if [ -f config.status ]; then
-    make distdir distdir="$dir/src" >"$dir/distdir.log" 2>&1 \
-        || die "make distdir failed (see $dir/distdir.log)"
-    srcdir=$dir/src
-else
-    srcdir=$top
-fi
+# shellcheck source=source-tree.sh
+. "$top/contrib/source-tree.sh"
+source_tree "$dir"
 
 cd "$dir/build" || die "cannot enter $dir/build"
 "$srcdir/configure" --enable-sanitizers CC="${CC:-clang}" \

@@ -32,13 +32,9 @@ die() {
 command -v taskset >/dev/null || die "taskset not found (Debian: util-linux)"
 rm -rf "$dir"
 mkdir -p "$dir/build" "$dir/logs" "$dir/work" || die "cannot make $dir"
-if [ -f config.status ]; then
-    make distdir distdir="$dir/src" >"$dir/distdir.log" 2>&1 \
-        || die "make distdir failed (see $dir/distdir.log)"
-    srcdir=$dir/src
-else
-    srcdir=$top
-fi
+# shellcheck source=source-tree.sh
+. "$top/contrib/source-tree.sh"
+source_tree "$dir"
 
 cd "$dir/build" || die "cannot enter $dir/build"
 "$srcdir/configure" --disable-bolt CC="${CC:-clang}" CFLAGS="-O1 -g -fsanitize=thread" \
@@ -62,7 +58,8 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$wo
     XDG_STATE_HOME="$work/home/.local/state" XDG_CACHE_HOME="$work/home/.cache" \
     TZ=America/New_York LANG=C.UTF-8 LC_ALL=C.UTF-8
 # GSlice's own per-thread caches hand memory between threads under GLib's
-# locks, which ThreadSanitizer cannot see: plain malloc, which it can
+# locks, which ThreadSanitizer cannot see: plain malloc, which it can (and
+# contrib/tsan.supp for GLib's time zone cache)
 export G_SLICE=always-malloc
 unset MATCHGUARD_CONFIG MATCHGUARD_LEDGER MATCHGUARD_ALLOW NO_COLOR
 
@@ -81,11 +78,11 @@ for source in corpus generated swapped rotated; do
             quiet) opt=-q ;;
         esac
         # shellcheck disable=SC2086  # $opt is one option or none
-        TSAN_OPTIONS="log_path=$dir/logs/tsan-$source-$how" \
+        TSAN_OPTIONS="log_path=$dir/logs/tsan-$source-$how:suppressions=$srcdir/contrib/tsan.supp" \
             "$mg" audit --config "$work/conf/matchguard.conf" $opt "$@" >"$work/two" 2>"$work/two.err"
         rc_two=$?
         # shellcheck disable=SC2086
-        TSAN_OPTIONS="log_path=$dir/logs/tsan-$source-$how-one-cpu" \
+        TSAN_OPTIONS="log_path=$dir/logs/tsan-$source-$how-one-cpu:suppressions=$srcdir/contrib/tsan.supp" \
             taskset -c "$(taskset -pc $$ | sed 's/.*: *//; s/[,-].*//')" \
             "$mg" audit --config "$work/conf/matchguard.conf" $opt "$@" >"$work/one" 2>"$work/one.err"
         rc_one=$?

@@ -12,7 +12,8 @@
  * it a little out of place), so while the main thread is still reading, a
  * helper judges the messages read (analysis, judgement, record), each once
  * REORDER_WINDOW more have been read, the earliest first, and the main
- * thread writes out what the helper judged, into a buffer.  If no message
+ * thread writes out what the helper judged, into a buffer (and analyses
+ * a message itself when the helper falls behind).  If no message
  * comes before one already judged, that is the replay in date order, and
  * the buffer is the output, and no message was kept longer than it took
  * to judge it.  If one does, the helper stops, the buffer and the history
