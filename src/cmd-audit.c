@@ -11,9 +11,9 @@
  * delivery order; a Date set when a message was written, not sent, puts
  * it a little out of place), so while the main thread is still reading, a
  * helper judges the messages read (analysis, judgement, record), each once
- * REORDER_WINDOW more have been read, the earliest first, and the main
- * thread writes out what the helper judged, into a buffer (and analyses
- * a message itself when the helper falls behind).  If no message
+ * REORDER_WINDOW more have been read, the earliest first, and writes
+ * each out, into a buffer; the main thread frees the messages it parsed
+ * (and analyses a message itself when the helper falls behind).  If no message
  * comes before one already judged, that is the replay in date order, and
  * the buffer is the output, and no message was kept longer than it took
  * to judge it.  If one does, the helper stops, the buffer and the history
@@ -108,7 +108,7 @@ typedef struct {
   pthread_cond_t queued;        /* a job was queued */
   pthread_cond_t done;          /* an analysis was set, an item judged, or the fence reached */
   GQueue jobs;                  /* item_t*, each with its job */
-  GQueue judged;                /* item_t* the helper judged in read order, to be written */
+  GQueue judged;                /* item_t* the helper judged and wrote out, to be freed */
   gboolean out_of_order;        /* a message came before one judged while reading: JOB_JUDGE is off */
   gboolean fenced;              /* the helper reached the JOB_FENCE */
 } audit_t;
@@ -249,6 +249,10 @@ helper_main (void *data)
             }
           analyse (audit, item);
           judge (audit, item);
+          /* written here, in the order judged, and the analysis freed by
+           * the thread whose malloc arena holds it: frees from the other
+           * thread would contend for that arena's lock */
+          write_out (audit, &audit->output, item);
           pthread_mutex_lock (&audit->lock);
           g_queue_push_tail (&audit->judged, item);
           pthread_cond_broadcast (&audit->done);
@@ -345,10 +349,10 @@ release_earliest (reading_t *reading)
   push_job (reading->audit, item, JOB_JUDGE);
 }
 
-/* Writes out what the helper has judged so far (until @until items were
- * written in all, waiting for them), and frees it. */
+/* Frees what the helper has judged and written out so far (until @until
+ * items were written in all, waiting for them). */
 static void
-write_judged (reading_t *reading, guint until)
+free_judged (reading_t *reading, guint until)
 {
   audit_t *audit = reading->audit;
 
@@ -363,7 +367,6 @@ write_judged (reading_t *reading, guint until)
       pthread_mutex_unlock (&audit->lock);
       if (item == NULL)
         return;
-      write_out (audit, &audit->output, item);
       item_free (item);
       reading->written++;
     }
@@ -409,7 +412,7 @@ keep_message (mg_message_t *message, gpointer data)
     analyse (audit, item);   /* the helper skips what is analysed */
   if (reading->held->len > REORDER_WINDOW)
     release_earliest (reading);
-  write_judged (reading, 0);
+  free_judged (reading, 0);
 }
 
 static void
@@ -548,10 +551,10 @@ mg_cmd_audit (int argc, char **argv)
         {
           while (reading.held->len > 0)
             release_earliest (&reading);
-          write_judged (&reading, reading.read);
+          free_judged (&reading, reading.read);
         }
       helper_drain (&audit);
-      write_judged (&reading, 0);   /* judged before it stopped */
+      free_judged (&reading, 0);   /* judged before it stopped */
       fclose (audit.output.out);
       if (!audit.out_of_order)
         fwrite (audit.output.buffer, 1, audit.output.size, stdout);

@@ -19,6 +19,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mg-fingerprint.h"
 #include "mg-text.h"
@@ -261,14 +264,26 @@ mg_fingerprint_sketches_differ (const mg_fingerprint_sketch_t *a,
                                 const mg_fingerprint_sketch_t *b)
 {
   guint64 apart = 0;
-  guint r;
 
   /* A hash one set has and the other lacks is unmatched in the merge of
    * mg_fingerprint_similar(), so the counts' differences, range by range,
    * add up to at most the unmatched hashes (a count stopped at 255 only
    * makes a difference smaller); similar needs 19 x unmatched <= both
    * sizes. */
+#ifdef __SSE2__
+  {
+    /* audit asks this of every earlier entry to the program: one
+     * instruction sums the sixteen differences */
+    __m128i sums = _mm_sad_epu8 (_mm_loadu_si128 ((const __m128i *) a->ranges),
+                                 _mm_loadu_si128 ((const __m128i *) b->ranges));
+
+    apart = (guint64) _mm_cvtsi128_si32 (sums) + (guint64) _mm_extract_epi16 (sums, 4);
+  }
+#else
+  guint r;
+
   for (r = 0; r < G_N_ELEMENTS (a->ranges); r++)
     apart += (guint) ABS ((int) a->ranges[r] - (int) b->ranges[r]);
+#endif
   return 19 * apart > (guint64) a->size + b->size;
 }

@@ -1508,24 +1508,44 @@ mg_history_select (const mg_history_t *history, const mg_history_query_t *query)
 {
   g_autoptr (GPtrArray) lists = g_ptr_array_new ();
   g_autofree guint *next = NULL;
-  GPtrArray *selected = g_ptr_array_new ();
+  GPtrArray *selected;
   char *const *program;
+  guint total = 0, n = 0, i;
 
-  g_return_val_if_fail (history != NULL && query != NULL, selected);
+  g_return_val_if_fail (history != NULL && query != NULL, g_ptr_array_new ());
   for (program = query->programs; program != NULL && *program != NULL; program++)
     add_list (lists, history->by_program, *program);
   add_list (lists, history->by_intent, query->intent);
   add_list (lists, history->by_confirm_key, query->confirm_key);
+  /* sized once and filled in place: an audit selects thousands of
+   * entries per message */
+  for (i = 0; i < lists->len; i++)
+    total += ((GArray *) g_ptr_array_index (lists, i))->len;
+  selected = g_ptr_array_new ();
+  g_ptr_array_set_size (selected, total);
   /* Each list holds positions in the order the entries were added, so
    * their union in that order, each entry once, is a merge (a message's
    * lists are its program's and a few more: the smallest head is found
    * by looking at each).  Every position is relevant as it is: the
    * indexes are keyed by the very strings mg_entry_relevant() compares
-   * (tests/test-ledger.c checks the two agree). */
+   * (tests/test-ledger.c checks the two agree).  An entry listing a
+   * program twice is in its list twice, one after the other. */
+  if (lists->len == 1)
+    {
+      /* a message to one program, most often: that list as it is */
+      GArray *list = g_ptr_array_index (lists, 0);
+
+      for (i = 0; i < list->len; i++)
+        if (i == 0 || g_array_index (list, guint, i) != g_array_index (list, guint, i - 1))
+          g_ptr_array_index (selected, n++) = g_ptr_array_index (history->entries,
+                                                                 g_array_index (list, guint, i));
+      g_ptr_array_set_size (selected, n);
+      return selected;
+    }
   next = g_new0 (guint, lists->len + 1);
   for (;;)
     {
-      guint smallest = G_MAXUINT, i;
+      guint smallest = G_MAXUINT;
 
       for (i = 0; i < lists->len; i++)
         {
@@ -1535,14 +1555,14 @@ mg_history_select (const mg_history_t *history, const mg_history_query_t *query)
         }
       if (smallest == G_MAXUINT)
         break;
-      g_ptr_array_add (selected, g_ptr_array_index (history->entries, smallest));
+      g_ptr_array_index (selected, n++) = g_ptr_array_index (history->entries, smallest);
       for (i = 0; i < lists->len; i++)
         {
           GArray *list = g_ptr_array_index (lists, i);
-          /* an entry listing a program twice is in its list twice */
           while (next[i] < list->len && g_array_index (list, guint, next[i]) == smallest)
             next[i]++;
         }
     }
+  g_ptr_array_set_size (selected, n);
   return selected;
 }

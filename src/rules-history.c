@@ -59,23 +59,27 @@ is_kind (const mg_entry_t *entry, mg_kind_t kind)
 static gboolean
 earlier_mail (const judge_t *j, const mg_entry_t *entry)
 {
-  return mg_entry_counts (entry) && entry->time <= g_date_time_to_unix (j->at);
+  return mg_entry_counts (entry) && entry->time <= j->at_unix;
 }
 
-/* Earlier entries that count and went to @program, oldest first. */
+/* Earlier entries that count and went to @program, oldest first.  (An
+ * audit asks this of every earlier entry to the program for every
+ * message: the array is filled in place.) */
 static GPtrArray *
 program_history (const judge_t *j, const mg_program_t *program)
 {
   GPtrArray *entries = g_ptr_array_new ();
   GQuark id = g_quark_from_string (program->id);
-  guint i;
+  guint i, n = 0;
 
+  g_ptr_array_set_size (entries, j->history->len);
   for (i = 0; i < j->history->len; i++)
     {
       const mg_entry_t *entry = g_ptr_array_index (j->history, i);
       if (earlier_mail (j, entry) && mg_entry_has_program_quark (entry, id, program->id))
-        g_ptr_array_add (entries, (gpointer) entry);
+        g_ptr_array_index (entries, n++) = (gpointer) entry;
     }
+  g_ptr_array_set_size (entries, n);
   return entries;
 }
 
@@ -137,7 +141,7 @@ followup_limit (judge_t *j, const mg_program_t *program, GPtrArray *earlier)
   int limit;
   g_autofree char *what = NULL;
 
-  if (g_date_time_to_unix (j->at) < end)
+  if (j->at_unix < end)
     {
       if (a->is_reply)
         return;
@@ -189,7 +193,7 @@ followup_too_soon (judge_t *j, const mg_program_t *program, GPtrArray *earlier)
     }
   if (previous == NULL)
     return;
-  gap = g_date_time_to_unix (j->at) - previous->time;
+  gap = j->at_unix - previous->time;
   min_gap = (gint64) j->config->policy.min_days_between_followups * 24 * 3600;
   if (gap >= 0 && gap < min_gap)
     {

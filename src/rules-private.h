@@ -9,6 +9,7 @@ typedef struct {
   const mg_analysis_t *analysis;
   const mg_config_t *config;
   GDateTime *at;
+  gint64 at_unix;             /* of at: the history rules compare it with every entry */
   const GPtrArray *history;   /* mg_entry_t*, oldest first; NULL: no ledger */
   GPtrArray *findings;
 } judge_t;

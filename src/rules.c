@@ -950,7 +950,7 @@ mg_rules_judge (const mg_analysis_t *analysis, GDateTime *at, const GPtrArray *h
     rule_too_long,
   };
   mg_judgement_t *judgement = g_new0 (mg_judgement_t, 1);
-  judge_t j = { analysis, analysis->config, at, history, NULL };
+  judge_t j = { analysis, analysis->config, at, g_date_time_to_unix (at), history, NULL };
   gsize i;
 
   judgement->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_finding_free);
