@@ -174,8 +174,7 @@ judge (audit_t *audit, item_t *item)
   item->judgement = mg_rules_judge (item->analysis, at, relevant);
   mg_judgement_allow (item->judgement, (const char *const *) audit->allow);
   if (mg_analysis_is_program_mail (item->analysis))
-    mg_history_add (audit->history, mg_record_entry (item->analysis, item->judgement, at,
-                                                     MG_STATUS_SENT));
+    mg_history_add (audit->history, mg_record_replayed_entry (item->analysis, item->judgement, at));
 }
 
 /* Writes the verdict on @item to @output, and frees its analysis and

@@ -59,9 +59,9 @@ mg_record_confirm_key (const mg_analysis_t *analysis)
   return g_strdup (g_checksum_get_string (sum));
 }
 
-mg_entry_t *
-mg_record_entry (const mg_analysis_t *analysis, const mg_judgement_t *judgement,
-                 GDateTime *at, mg_status_t status)
+static mg_entry_t *
+record_entry (const mg_analysis_t *analysis, const mg_judgement_t *judgement,
+              GDateTime *at, mg_status_t status, gboolean with_confirm_key)
 {
   mg_entry_t *entry = mg_entry_new ();
   g_autoptr (GPtrArray) programs = g_ptr_array_new ();
@@ -96,11 +96,25 @@ mg_record_entry (const mg_analysis_t *analysis, const mg_judgement_t *judgement,
   entry->recipients = strv_from_array (recipients);
   entry->fingerprint = judgement->fingerprint != NULL ? g_bytes_ref (judgement->fingerprint)
                                                      : mg_rules_fingerprint (analysis);
-  entry->confirm_key = mg_record_confirm_key (analysis);
+  entry->confirm_key = with_confirm_key ? mg_record_confirm_key (analysis) : NULL;
   entry->status = status;
   g_strfreev (entry->findings);
   entry->findings = strv_from_array (findings);
   g_strfreev (entry->overrides);
   entry->overrides = strv_from_array (judgement->overrides);
   return entry;
+}
+
+mg_entry_t *
+mg_record_entry (const mg_analysis_t *analysis, const mg_judgement_t *judgement,
+                 GDateTime *at, mg_status_t status)
+{
+  return record_entry (analysis, judgement, at, status, TRUE);
+}
+
+mg_entry_t *
+mg_record_replayed_entry (const mg_analysis_t *analysis, const mg_judgement_t *judgement,
+                          GDateTime *at)
+{
+  return record_entry (analysis, judgement, at, MG_STATUS_SENT, FALSE);
 }

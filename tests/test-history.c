@@ -547,6 +547,35 @@ test_confirm_key (void **state)
   mg_entry_free (ec);
 }
 
+/* audit's entries are what the ledger would keep of the message sent,
+ * field for field, but for the confirm key no confirmation looks up. */
+static void
+test_replayed_entry (void **state)
+{
+  const sent_t sent = { "2026-11-20T10:00:00-05:00", LUMEN, "Intent", FIRST_LUMEN, MG_STATUS_SENT };
+  g_autoptr (mg_message_t) message = make_message (&sent, 9);
+  g_autoptr (mg_analysis_t) analysis = mg_analysis_new (message, config (), NULL);
+  g_autoptr (GDateTime) at = g_date_time_new_from_iso8601 (sent.at, NULL);
+  g_autoptr (mg_judgement_t) judgement = mg_rules_judge (analysis, at, NULL);
+  g_autoptr (mg_entry_t) recorded = mg_record_entry (analysis, judgement, at, MG_STATUS_SENT);
+  g_autoptr (mg_entry_t) replayed = mg_record_replayed_entry (analysis, judgement, at);
+
+  (void) state;
+  assert_non_null (recorded->confirm_key);
+  assert_null (replayed->confirm_key);
+  assert_int_equal (replayed->status, MG_STATUS_SENT);
+  assert_int_equal (replayed->time, recorded->time);
+  assert_int_equal (replayed->is_reply, recorded->is_reply);
+  assert_string_equal (replayed->message_id, recorded->message_id);
+  assert_string_equal (replayed->subject, recorded->subject);
+  assert_string_equal (replayed->kind, recorded->kind);
+  assert_string_equal (replayed->intent, recorded->intent);
+  assert_true (g_strv_equal ((const char *const *) replayed->programs, (const char *const *) recorded->programs));
+  assert_true (g_strv_equal ((const char *const *) replayed->recipients, (const char *const *) recorded->recipients));
+  assert_true (g_strv_equal ((const char *const *) replayed->findings, (const char *const *) recorded->findings));
+  assert_true (g_bytes_equal (replayed->fingerprint, recorded->fingerprint));
+}
+
 int
 main (void)
 {
@@ -556,6 +585,7 @@ main (void)
     cmocka_unit_test (test_no_history_no_history_rules),
     cmocka_unit_test (test_record_keeps_no_body),
     cmocka_unit_test (test_confirm_key),
+    cmocka_unit_test (test_replayed_entry),
   };
 
   g_setenv ("TZ", "America/New_York", TRUE);
