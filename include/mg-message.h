@@ -10,6 +10,7 @@
 #ifndef MG_MESSAGE_H
 #define MG_MESSAGE_H
 
+#include <sys/stat.h>
 #include <glib.h>
 #include <gmime/gmime.h>
 
@@ -67,6 +68,11 @@ mg_message_t *mg_message_new (GMimeMessage *message, const char *source);
  * "standard input".  Files over 1 MiB are parsed in place, so that
  * attachments are not read into memory. */
 mg_message_t *mg_message_parse_file (const char *path, GError **error);
+
+/* The same of @fd, open on @path and fstat()ed as @st, for a caller that
+ * opened the file itself; takes @fd (closed when done). */
+mg_message_t *mg_message_parse_fd (int fd, const struct stat *st, const char *path,
+                                   GError **error);
 
 /* From @stream (not owned), e.g. a spool file; see message.c. */
 mg_message_t *mg_message_parse_stream (GMimeStream *stream, const char *source, GError **error);

@@ -26,6 +26,10 @@ mg_progress_t *mg_progress_new (const char *label, gboolean quiet);
 /* The size, in bytes, of everything that will be read (0: unknown). */
 void mg_progress_set_total (mg_progress_t *progress, guint64 total_bytes);
 
+/* FALSE when nothing is drawn (quiet, no terminal, TERM=dumb): a caller
+ * need not work out sizes. */
+gboolean mg_progress_enabled (const mg_progress_t *progress);
+
 /* @messages read so far, @bytes_done of the total; redraws when due, or
  * now with @force. */
 void mg_progress_update (mg_progress_t *progress, guint messages, guint64 bytes_done,

@@ -254,18 +254,18 @@ mg_read_sources (char **paths, guint n_paths, mg_progress_t *progress,
                  const gboolean *stop, gpointer data)
 {
   reading_t reading = { progress, on_message, on_error, data, 0, 0 };
+  /* sizes only for a progress line: a maildir's are a stat() per message */
+  g_autofree guint64 *sizes = g_new0 (guint64, n_paths);
   guint64 total = 0;
   guint i;
 
-  for (i = 0; i < n_paths; i++)
-    total += mg_sources_size (paths[i]);
+  for (i = 0; i < n_paths && mg_progress_enabled (progress); i++)
+    total += sizes[i] = mg_sources_size (paths[i]);
   mg_progress_set_total (progress, total);
   for (i = 0; i < n_paths && !(stop != NULL && *stop); i++)
     {
-      guint64 size = mg_sources_size (paths[i]);
-
       mg_sources_read_progress (paths[i], count_message, pass_error, show_progress, &reading);
-      reading.base += size;
+      reading.base += sizes[i];
       mg_progress_update (progress, reading.messages, reading.base, TRUE);
     }
   mg_progress_clear (progress);

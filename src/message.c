@@ -1137,7 +1137,6 @@ mg_gmime_init (void)
 mg_message_t *
 mg_message_parse_file (const char *path, GError **error)
 {
-  g_autoptr(GMimeStream) stream = NULL;
   struct stat st;
   int fd;
 
@@ -1162,16 +1161,31 @@ mg_message_parse_file (const char *path, GError **error)
       set_read_error (error, MG_ERROR_NOINPUT, path, saved);
       return NULL;
     }
-  if (S_ISDIR (st.st_mode))
+  return mg_message_parse_fd (fd, &st, path, error);
+}
+
+/* mg_message_parse_fd: mg_message_parse_file() of @fd, open on @path and
+ * fstat()ed as @st, for a caller that opened the file itself (a
+ * maildir's message: once open, not again).  Takes @fd, closing it. */
+mg_message_t *
+mg_message_parse_fd (int fd, const struct stat *st, const char *path, GError **error)
+{
+  g_autoptr (GMimeStream) stream = NULL;
+
+  g_return_val_if_fail (fd >= 0 && st != NULL && path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mg_gmime_init ();
+  if (S_ISDIR (st->st_mode))
     {
       close (fd);
       g_set_error (error, MG_ERROR, MG_ERROR_NOINPUT, "'%s' is a directory", path);
       return NULL;
     }
-  if (!S_ISREG (st.st_mode) || st.st_size <= MEMORY_LIMIT)
+  if (!S_ISREG (st->st_mode) || st->st_size <= MEMORY_LIMIT)
     {
       /* A FIFO, a device or a small file: read it once, into memory. */
-      GByteArray *bytes = read_all (fd, S_ISREG (st.st_mode) ? (gsize) st.st_size : 0,
+      GByteArray *bytes = read_all (fd, S_ISREG (st->st_mode) ? (gsize) st->st_size : 0,
                                     path, error);
 
       close (fd);
@@ -1183,7 +1197,7 @@ mg_message_parse_file (const char *path, GError **error)
       return NULL;
     }
   stream = g_mime_stream_fs_new (fd);  /* owns fd from here */
-  return parse_stream (stream, path, (gint64) st.st_size, error);
+  return parse_stream (stream, path, (gint64) st->st_size, error);
 }
 
 /* mg_message_parse_data: parses @len bytes at @data (copied; the caller

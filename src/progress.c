@@ -36,6 +36,13 @@ mg_progress_new (const char *label, gboolean quiet)
   return progress;
 }
 
+gboolean
+mg_progress_enabled (const mg_progress_t *progress)
+{
+  g_return_val_if_fail (progress != NULL, FALSE);
+  return progress->enabled;
+}
+
 void
 mg_progress_set_total (mg_progress_t *progress, guint64 total_bytes)
 {

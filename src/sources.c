@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "mg-common.h"
@@ -35,22 +36,16 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 && S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
 }
 
-/* An mbox: every message in it, named FILE#N. */
+/* An mbox, open as @fd (taken) and @size bytes long: every message in
+ * it, named FILE#N. */
 static void
-read_mbox (walk_t *walk, const char *path)
+read_mbox (walk_t *walk, const char *path, int fd, guint64 size)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = NULL;
   g_autoptr (GMimeParser) parser = NULL;
-  int fd = g_open (path, O_RDONLY, 0);
   guint n = 0;
 
-  if (fd < 0)
-    {
-      g_set_error (&error, MG_ERROR, MG_ERROR_NOINPUT, "cannot read '%s': %s", path, g_strerror (errno));
-      walk->on_error (error, walk->data);
-      return;
-    }
   stream = g_mime_stream_fs_new (fd);
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
@@ -65,7 +60,7 @@ read_mbox (walk_t *walk, const char *path)
       walk->on_message (g_steal_pointer (&message), walk->data);
       report_progress (walk, (guint64) MAX (g_mime_parser_tell (parser), 0));
     }
-  walk->done += file_size (path);
+  walk->done += size;
   if (n == 0)
     {
       g_set_error (&error, MG_ERROR, MG_ERROR_DATA, "'%s' holds no message", path);
@@ -106,55 +101,92 @@ read_maildir (walk_t *walk, const char *path)
 }
 
 static gboolean
+starts_as_mbox (int fd)
+{
+  char head[5];
+
+  return pread (fd, head, sizeof head, 0) == (ssize_t) sizeof head
+         && memcmp (head, "From ", sizeof head) == 0;
+}
+
+static gboolean
 is_mbox (const char *path)
 {
-  char head[5] = { 0 };
-  FILE *f;
   gboolean mbox;
+  int fd;
 
   /* peeking at a pipe (/dev/stdin) would eat what the parser needs */
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return FALSE;
-  f = fopen (path, "rb");
-  if (f == NULL)
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
     return FALSE;
-  mbox = fread (head, 1, 5, f) == 5 && memcmp (head, "From ", 5) == 0;
-  fclose (f);
+  mbox = starts_as_mbox (fd);
+  close (fd);
   return mbox;
 }
 
+static void
+read_directory (walk_t *walk, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cur = g_build_filename (path, "cur", NULL);
+  g_autofree char *new_dir = g_build_filename (path, "new", NULL);
+
+  if (g_file_test (cur, G_FILE_TEST_IS_DIR) || g_file_test (new_dir, G_FILE_TEST_IS_DIR))
+    read_maildir (walk, path);
+  else
+    {
+      g_set_error (&error, MG_ERROR, MG_ERROR_NOINPUT,
+                   "'%s' is a directory, not a message, mbox or maildir", path);
+      walk->on_error (error, walk->data);
+    }
+}
+
+/* A maildir, an mbox or one message.  A file is opened once and read
+ * from that descriptor whatever it holds: a maildir has thousands. */
 static void
 read_source (walk_t *walk, const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (mg_message_t) message = NULL;
+  struct stat st;
+  int fd = -1;
 
-  if (strcmp (path, "-") != 0 && g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (strcmp (path, "-") != 0)
     {
-      g_autofree char *cur = g_build_filename (path, "cur", NULL);
-      g_autofree char *new_dir = g_build_filename (path, "new", NULL);
-
-      if (g_file_test (cur, G_FILE_TEST_IS_DIR) || g_file_test (new_dir, G_FILE_TEST_IS_DIR))
-        read_maildir (walk, path);
-      else
+      fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+      if (fd >= 0 && fstat (fd, &st) < 0)
         {
-          g_set_error (&error, MG_ERROR, MG_ERROR_NOINPUT,
-                       "'%s' is a directory, not a message, mbox or maildir", path);
-          walk->on_error (error, walk->data);
+          close (fd);
+          fd = -1;
         }
-      return;
+      /* one that cannot be opened is looked at as before: a directory
+       * it may still be, or parsing says why it cannot be read */
+      if (fd >= 0 ? S_ISDIR (st.st_mode) : g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (fd >= 0)
+            close (fd);
+          read_directory (walk, path);
+          return;
+        }
+      if (fd >= 0 && S_ISREG (st.st_mode) && starts_as_mbox (fd))
+        {
+          read_mbox (walk, path, fd, (guint64) st.st_size);
+          return;
+        }
     }
-  if (strcmp (path, "-") != 0 && is_mbox (path))
-    {
-      read_mbox (walk, path);
-      return;
-    }
-  message = mg_message_parse_file (path, &error);
+  if (fd >= 0)
+    message = mg_message_parse_fd (fd, &st, path, &error);
+  else
+    message = mg_message_parse_file (path, &error);
   if (message == NULL)
     walk->on_error (error, walk->data);
   else
     walk->on_message (g_steal_pointer (&message), walk->data);
-  if (strcmp (path, "-") != 0)
+  if (fd >= 0)
+    walk->done += S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
+  else if (strcmp (path, "-") != 0)
     walk->done += file_size (path);
   report_progress (walk, 0);
 }

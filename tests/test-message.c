@@ -422,6 +422,43 @@ test_errors (void **state)
     }
 }
 
+/* A file the caller opened (a maildir's message): the same message or
+ * the same error as by its path, and the descriptor closed either way. */
+static void
+test_parse_fd (void **state)
+{
+  const char *const parsed[] = { DATA_DIR "plain-ascii.eml", DATA_DIR "headers-duplicate.eml" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (parsed) + G_N_ELEMENTS (error_cases); i++)
+    {
+      const char *path = i < G_N_ELEMENTS (parsed) ? parsed[i] : error_cases[i - G_N_ELEMENTS (parsed)].path;
+      g_autoptr(GError) by_path_error = NULL;
+      g_autoptr(GError) by_fd_error = NULL;
+      g_autoptr(mg_message_t) by_path = mg_message_parse_file (path, &by_path_error);
+      g_autoptr(mg_message_t) by_fd = NULL;
+      struct stat st;
+      int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+      if (fd < 0)
+        continue;   /* what cannot be opened is parsed by path */
+      assert_int_equal (fstat (fd, &st), 0);
+      by_fd = mg_message_parse_fd (fd, &st, path, &by_fd_error);
+      assert_int_equal (fcntl (fd, F_GETFD), -1);
+      assert_int_equal (by_fd == NULL, by_path == NULL);
+      if (by_path == NULL)
+        {
+          assert_string_equal (by_fd_error->message, by_path_error->message);
+          assert_int_equal (by_fd_error->code, by_path_error->code);
+          continue;
+        }
+      assert_string_equal (by_fd->subject, by_path->subject);
+      assert_string_equal (by_fd->source, by_path->source);
+      assert_int_equal (by_fd->parts->len, by_path->parts->len);
+      assert_string_equal (((mg_text_part_t *) g_ptr_array_index (by_fd->parts, 0))->text,
+                           ((mg_text_part_t *) g_ptr_array_index (by_path->parts, 0))->text);
+    }
+}
+
 static const struct {
   const char *data;
   gsize len;
@@ -835,6 +872,7 @@ main (void)
     cmocka_unit_test (test_problems_bounded),
     cmocka_unit_test (test_subject_is_reply),
     cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_parse_fd),
     cmocka_unit_test (test_data_errors),
     cmocka_unit_test (test_data_minimal_ok),
     cmocka_unit_test (test_stdin),
