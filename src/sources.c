@@ -161,8 +161,8 @@ read_source (walk_t *walk, const char *path)
           close (fd);
           fd = -1;
         }
-      /* one that cannot be opened is looked at as before: a directory
-       * it may still be, or parsing says why it cannot be read */
+      /* one that cannot be opened may still be a directory (without
+       * read permission); if not, parsing by path says why it fails */
       if (fd >= 0 ? S_ISDIR (st.st_mode) : g_file_test (path, G_FILE_TEST_IS_DIR))
         {
           if (fd >= 0)
