@@ -34,6 +34,8 @@
 #include "mg-registry-cache.h"
 #include "mg-text.h"
 
+#define FIRST_WORD_BITS 8192
+
 struct mg_registry {
   GPtrArray *programs;     /* mg_program_t*, owned, in the order added */
   GHashTable *by_id;       /* id (owned by the program) -> mg_program_t* */
@@ -43,6 +45,9 @@ struct mg_registry {
   GHashTable *by_any_word; /* every word of a normalised name (owned) -> GArray of name_ref_t */
   GHashTable *by_last_word;/* first word of a contact's last name (owned) -> GArray of last_ref_t */
   GArray *other_names;     /* name_ref_t: names that do not start with a letter or digit */
+  /* by_word's keys, as bits by word_bit(): a text's word whose bit is
+   * clear starts no name, and most words of a message start none */
+  guint64 first_words[FIRST_WORD_BITS / 64];
 
   /* A cached registry (mg_registry_new_cached()) has no programs above:
    * lookups ask the cache, and the programs they find are read once and
@@ -369,7 +374,14 @@ index_add (GHashTable *index, const char *key, const mg_program_t *program)
 static gunichar
 char_at (const char *p, gsize avail, gsize *len)
 {
-  gunichar c = g_utf8_get_char_validated (p, (gssize) avail);
+  gunichar c;
+
+  if ((guchar) *p < 0x80)
+    {
+      *len = 1;
+      return (guchar) *p;
+    }
+  c = g_utf8_get_char_validated (p, (gssize) avail);
 
   if (c == (gunichar) -1 || c == (gunichar) -2)
     {
@@ -507,6 +519,18 @@ index_append (GHashTable *index, const char *key, gconstpointer item, guint size
   g_array_append_vals (list, item, 1);
 }
 
+/* FNV-1a of @word's @len bytes, to FIRST_WORD_BITS. */
+static guint
+word_bit (const char *word, gsize len)
+{
+  guint32 hash = 2166136261u;
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    hash = (hash ^ (guchar) word[i]) * 16777619u;
+  return hash % FIRST_WORD_BITS;
+}
+
 static void
 index_names (mg_registry_t *registry, const mg_program_t *program, guint order)
 {
@@ -525,7 +549,12 @@ index_names (mg_registry_t *registry, const mg_program_t *program, guint order)
       if (!starts)
         g_array_append_val (registry->other_names, ref);
       else
-        index_append (registry->by_word, words[0], &ref, sizeof ref);
+        {
+          guint bit = word_bit (words[0], strlen (words[0]));
+
+          index_append (registry->by_word, words[0], &ref, sizeof ref);
+          registry->first_words[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
+        }
       for (k = 0; words[k] != NULL; k++)
         index_append (registry->by_any_word, words[k], &ref, sizeof ref);
     }
@@ -959,7 +988,6 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (found_t));
   g_autoptr(GString) word = g_string_new (NULL);
   GArray *other_names;
-  gboolean in_word = FALSE;
   gsize pos = 0;
   guint i;
 
@@ -969,21 +997,29 @@ mg_registry_find_mentions (const mg_registry_t *registry, const char *norm, gsiz
 
   while (pos < len)
     {
-      gsize clen;
-      gboolean is_word = is_word_char (char_at (norm + pos, len - pos, &clen));
+      gsize clen, wlen;
+      GArray *names;
+      guint bit;
 
-      if (is_word && !in_word)
+      if (!is_word_char (char_at (norm + pos, len - pos, &clen)))
         {
-          GArray *names;
-
+          pos += clen;
+          continue;
+        }
+      /* a word: looked up (a cached registry's words are not all known
+       * yet), and passed over whole */
+      wlen = word_length (norm + pos, len - pos);
+      bit = word_bit (norm + pos, wlen);
+      if (registry->cache != NULL
+          || (registry->first_words[bit / 64] & (G_GUINT64_CONSTANT (1) << (bit % 64))) != 0)
+        {
           g_string_truncate (word, 0);
-          g_string_append_len (word, norm + pos, (gssize) word_length (norm + pos, len - pos));
+          g_string_append_len (word, norm + pos, (gssize) wlen);
           names = names_starting (registry, word->str);
           for (i = 0; names != NULL && i < names->len; i++)
             try_name (found, &g_array_index (names, name_ref_t, i), norm, len, pos);
         }
-      in_word = is_word;
-      pos += clen;
+      pos += wlen;
     }
 
   /* the empty word: names that start with neither letter nor digit */
