@@ -555,9 +555,12 @@ test_unreadable_refused (void **state)
       if (geteuid () == 0
           && (chown (f->dir, NOBODY, NOBODY) != 0 || setgid (NOBODY) != 0 || setuid (NOBODY) != 0))
         _exit (10);
-      ledger = mg_ledger_open (f->path, TRUE, TIMEOUT_MS, NULL);
+      ledger = mg_ledger_open (f->path, TRUE, TIMEOUT_MS, &error);
       if (ledger == NULL)
-        _exit (11);
+        {
+          g_printerr ("as uid %u: %s\n", (guint) geteuid (), error->message);
+          _exit (11);
+        }
       mg_ledger_close (ledger);
       if (g_chmod (f->path, 0000) != 0)
         _exit (12);
