@@ -1335,20 +1335,26 @@ mg_phrase_regex (mg_phrases_t set, guint index)
 
 /* Looking for each pattern's words with memmem() read the text once per
  * word: about 700 times per message, the largest cost of `audit`.  So the
- * words of all patterns are found in one pass over a region's text,
- * indexed by their first two bytes, and kept with the region (its
- * `found`); a pattern then only looks up whether one of its words
- * occurred.  A search over part of the text (a clause, a sentence) looks
- * there with memmem() for the words that occur at all, usually none. */
+ * words of all patterns are found in one pass over a region's text and
+ * kept with the region (its `found`); a pattern then only looks up
+ * whether one of its words occurred.  Words of four bytes or more are
+ * indexed by their first four (most words share their first two with
+ * others: "pr", "co", "in"), shorter ones by their first two.  A search
+ * over part of the text (a clause, a sentence) looks there with memmem()
+ * for the words that occur at all, usually none. */
 
-#define WORD_BUCKETS 1024
+#define WORD_BUCKETS 1024        /* words of two or three bytes, by their first two */
+#define HEAD_BUCKETS_BITS 12     /* longer words, by their first four */
+#define HEAD_BUCKETS (1u << HEAD_BUCKETS_BITS)
 
 static struct {
   GPtrArray *words;                      /* distinct words (not owned); a word's id is its index */
   guint16 *ids[MG_PHRASES_COUNT];        /* per set: the ids of each pattern's words, each list ended by G_MAXUINT16 */
   guint *first_id[MG_PHRASES_COUNT];     /* per set, per pattern: where its list starts in ids; G_MAXUINT for ALWAYS */
-  guint bucket_start[WORD_BUCKETS + 1];  /* words of two bytes or more by bucket of their first two */
+  guint bucket_start[WORD_BUCKETS + 1];  /* words of two or three bytes by bucket of their first two */
   guint16 *bucket_ids;
+  guint head_start[HEAD_BUCKETS + 1];    /* longer words by bucket of their first four */
+  guint16 *head_ids;
   GArray *one_byte_ids;                  /* words of one byte: found with memchr() */
   gsize *lengths;                        /* per word id */
   guint32 *heads;                        /* per word id: its first four bytes, if it has four */
@@ -1360,11 +1366,18 @@ bucket_of (guchar a, guchar b)
   return ((guint) a * 31u + (guint) b) % WORD_BUCKETS;
 }
 
+static guint
+head_bucket_of (guint32 head)
+{
+  return (head * 2654435761u) >> (32 - HEAD_BUCKETS_BITS);
+}
+
 static void
 build_words_index (void)
 {
   g_autoptr (GHashTable) id_of = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree guint *fill = NULL;
+  g_autofree guint *head_fill = NULL;
   int set;
   guint w;
 
@@ -1405,19 +1418,7 @@ build_words_index (void)
     }
   g_assert (words_index.words->len < G_MAXUINT16);
 
-  /* counting sort of the longer words by bucket */
-  for (w = 0; w < words_index.words->len; w++)
-    {
-      const char *word = g_ptr_array_index (words_index.words, w);
-      if (word[1] == '\0')
-        g_array_append_vals (words_index.one_byte_ids, &(guint16) { w }, 1);
-      else
-        words_index.bucket_start[bucket_of (word[0], word[1]) + 1]++;
-    }
-  for (w = 0; w < WORD_BUCKETS; w++)
-    words_index.bucket_start[w + 1] += words_index.bucket_start[w];
-  words_index.bucket_ids = g_new (guint16, words_index.bucket_start[WORD_BUCKETS]);
-  fill = g_memdup2 (words_index.bucket_start, sizeof words_index.bucket_start);
+  /* counting sorts of the longer words by bucket */
   words_index.lengths = g_new (gsize, words_index.words->len);
   words_index.heads = g_new0 (guint32, words_index.words->len);
   for (w = 0; w < words_index.words->len; w++)
@@ -1426,8 +1427,30 @@ build_words_index (void)
 
       words_index.lengths[w] = strlen (word);
       if (words_index.lengths[w] >= sizeof (guint32))
-        memcpy (&words_index.heads[w], word, sizeof (guint32));
-      if (word[1] != '\0')
+        {
+          memcpy (&words_index.heads[w], word, sizeof (guint32));
+          words_index.head_start[head_bucket_of (words_index.heads[w]) + 1]++;
+        }
+      else if (words_index.lengths[w] == 1)
+        g_array_append_vals (words_index.one_byte_ids, &(guint16) { w }, 1);
+      else
+        words_index.bucket_start[bucket_of (word[0], word[1]) + 1]++;
+    }
+  for (w = 0; w < WORD_BUCKETS; w++)
+    words_index.bucket_start[w + 1] += words_index.bucket_start[w];
+  for (w = 0; w < HEAD_BUCKETS; w++)
+    words_index.head_start[w + 1] += words_index.head_start[w];
+  words_index.bucket_ids = g_new (guint16, words_index.bucket_start[WORD_BUCKETS]);
+  words_index.head_ids = g_new (guint16, words_index.head_start[HEAD_BUCKETS]);
+  fill = g_memdup2 (words_index.bucket_start, sizeof words_index.bucket_start);
+  head_fill = g_memdup2 (words_index.head_start, sizeof words_index.head_start);
+  for (w = 0; w < words_index.words->len; w++)
+    {
+      const char *word = g_ptr_array_index (words_index.words, w);
+
+      if (words_index.lengths[w] >= sizeof (guint32))
+        words_index.head_ids[head_fill[head_bucket_of (words_index.heads[w])]++] = (guint16) w;
+      else if (words_index.lengths[w] > 1)
         words_index.bucket_ids[fill[bucket_of (word[0], word[1])]++] = (guint16) w;
     }
 }
@@ -1451,28 +1474,30 @@ find_words (const char *text, gsize len)
   for (i = 0; i + 1 < len; i++)
     {
       guint b = bucket_of (text[i], text[i + 1]);
+      guint32 head;
 
       for (k = words_index.bucket_start[b]; k < words_index.bucket_start[b + 1]; k++)
         {
           guint16 id = words_index.bucket_ids[k];
+          gsize n = words_index.lengths[id];
+
+          if (!seen[id] && n <= len - i
+              && memcmp (text + i, g_ptr_array_index (words_index.words, id), n) == 0)
+            seen[id] = 1;
+        }
+      if (len - i < sizeof head)
+        continue;
+      memcpy (&head, text + i, sizeof head);
+      b = head_bucket_of (head);
+      for (k = words_index.head_start[b]; k < words_index.head_start[b + 1]; k++)
+        {
+          guint16 id = words_index.head_ids[k];
           const char *word = g_ptr_array_index (words_index.words, id);
           gsize n = words_index.lengths[id];
 
-          if (seen[id] || n > len - i)
-            continue;
-          if (n >= sizeof (guint32))
-            {
-              /* most candidates differ in their first four bytes */
-              guint32 head;
-
-              memcpy (&head, text + i, sizeof head);
-              if (head != words_index.heads[id]
-                  || memcmp (text + i + sizeof head, word + sizeof head, n - sizeof head) != 0)
-                continue;
-            }
-          else if (memcmp (text + i, word, n) != 0)
-            continue;
-          seen[id] = 1;
+          if (!seen[id] && head == words_index.heads[id] && n <= len - i
+              && memcmp (text + i + sizeof head, word + sizeof head, n - sizeof head) == 0)
+            seen[id] = 1;
         }
     }
   return seen;

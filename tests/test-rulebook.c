@@ -522,6 +522,54 @@ test_prefilter_after_normalisation (void **state)
     fail_msg ("%u of %zu rows failed", failures, G_N_ELEMENTS (rows));
 }
 
+/* The one pass that finds the words finds every word of every pattern
+ * wherever it is: first, last (the text ending with it, where fewer than
+ * four bytes are left), inside other text, after a word that shares its
+ * first bytes. */
+static void
+test_prefilter_finds_every_word (void **state)
+{
+  static const char *const frames[] = { "%s", "x%s", "a b c %s", "%s d", "pr co in %s%s" };
+  guint failures = 0, checked = 0;
+  int set;
+
+  (void) state;
+  for (set = 0; set < MG_PHRASES_COUNT; set++)
+    {
+      guint i;
+
+      for (i = 0; i < mg_phrases_count ((mg_phrases_t) set); i++)
+        {
+          const char *const *word = mg_phrase_words ((mg_phrases_t) set, i);
+
+          for (; word != NULL && *word != NULL; word++)
+            for (gsize f = 0; f < G_N_ELEMENTS (frames); f++)
+              {
+                mg_region_t region;
+                /* the last frame puts the word's first half before it */
+                g_autofree char *half = g_strndup (*word, strlen (*word) / 2);
+                g_autofree char *text = f + 1 < G_N_ELEMENTS (frames)
+                                        ? g_strdup_printf (frames[f], *word)
+                                        : g_strdup_printf (frames[f], half, *word);
+
+                mg_region_init (&region);
+                g_string_assign (region.norm, text);   /* as normalised: the words are */
+                if (!mg_phrase_may_match ((mg_phrases_t) set, i, &region, 0, region.norm->len))
+                  {
+                    print_error ("set %d pattern %u: word \"%s\" not found in \"%s\"\n",
+                                 set, i, *word, text);
+                    failures++;
+                  }
+                checked++;
+                mg_region_clear (&region);
+              }
+        }
+    }
+  assert_true (checked > 1000);
+  if (failures > 0)
+    fail_msg ("%u of %u texts lost their word", failures, checked);
+}
+
 /* The prefilter reads only [from, to): a match run over a range needs its
  * words there.  What it found is kept with the region until its text
  * changes. */
@@ -600,6 +648,7 @@ main (void)
     cmocka_unit_test (test_phrase_words_derived),
     cmocka_unit_test (test_required_words),
     cmocka_unit_test (test_prefilter_after_normalisation),
+    cmocka_unit_test (test_prefilter_finds_every_word),
     cmocka_unit_test (test_prefilter_range),
     cmocka_unit_test (test_word_lists),
   };
