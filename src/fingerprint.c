@@ -82,7 +82,7 @@ split_words (const char *text, GArray *starts)
               in_word = TRUE;
             }
           if (c < 0x80)
-            g_string_append_c (words, g_ascii_tolower ((char) c));
+            g_string_append_c (words, mg_ascii_tolower ((char) c));
           else
             g_string_append_unichar (words, mg_unichar_tolower (c));
         }

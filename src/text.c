@@ -261,7 +261,7 @@ append_characters (mg_region_t *region, const char *text, gsize len,
 
       if (c < 0x80)
         {
-          buf[0] = g_ascii_tolower ((char) c);
+          buf[0] = mg_ascii_tolower ((char) c);
           n = 1;
         }
       else

@@ -174,6 +174,9 @@ test_unichar_shortcuts (void **state)
       if (mg_unichar_tolower (c) != g_unichar_tolower (c))
         fail_msg ("mg_unichar_tolower (U+%04X) differs from GLib's", c);
     }
+  for (c = 0; c < 256; c++)
+    if (mg_ascii_tolower ((char) c) != g_ascii_tolower ((char) c))
+      fail_msg ("mg_ascii_tolower (0x%02X) differs from GLib's", c);
 }
 
 int
