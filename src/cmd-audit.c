@@ -58,11 +58,17 @@
  * takes its place in date order. */
 #define REORDER_WINDOW 64
 
+/* While reading, a helper that waits for work is woken once this many
+ * messages are queued for it, not for each: a wake-up is a system call
+ * on both sides, and the helper, which keeps up, would sleep and wake for
+ * every message. */
+#define JUDGE_BATCH 8
+
 /* While reading, the main thread analyses the message it has just read
  * itself when more than this many given to the helper are not judged
- * yet: the helper, which judges, has the larger share of the work, and
- * the message waits in the window meanwhile. */
-#define HELPER_BEHIND 4
+ * yet (a batch waiting to be woken for, and a few more): the helper is
+ * falling behind, and the message waits in the window meanwhile. */
+#define HELPER_BEHIND (JUDGE_BATCH + 4)
 
 /* What the helper does with an item it is given. */
 typedef enum {
@@ -209,7 +215,8 @@ push_job (audit_t *audit, item_t *item, job_t job)
   pthread_mutex_lock (&audit->lock);
   item->job = job;
   g_queue_push_tail (&audit->jobs, item);
-  pthread_cond_signal (&audit->queued);
+  if (job != JOB_JUDGE || audit->jobs.length >= JUDGE_BATCH)
+    pthread_cond_signal (&audit->queued);
   pthread_mutex_unlock (&audit->lock);
 }
 
@@ -360,6 +367,8 @@ free_judged (reading_t *reading, guint until)
       item_t *item;
 
       pthread_mutex_lock (&audit->lock);
+      if (g_queue_is_empty (&audit->judged) && reading->written < until)
+        pthread_cond_signal (&audit->queued);   /* the last batch may be short */
       while (g_queue_is_empty (&audit->judged) && reading->written < until)
         pthread_cond_wait (&audit->done, &audit->lock);
       item = g_queue_pop_head (&audit->judged);
