@@ -92,7 +92,11 @@ is_space (gunichar c)
   /* for ASCII, g_unichar_isspace() says yes to the first five only */
   if (c < 0x80)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  return g_unichar_isspace (c) || c == 0x00A0 || c == 0x2007 || c == 0x202F;
+  /* the spaces and separators of General Punctuation, without GLib's
+   * tables (mg-text.h) */
+  if (mg_unichar_is_general_punctuation (c))
+    return c <= 0x200A || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F;
+  return g_unichar_isspace (c) || c == 0x00A0;
 }
 
 /* Writes the normalised form of one non-ASCII, non-space character into

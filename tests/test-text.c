@@ -179,11 +179,42 @@ test_unichar_shortcuts (void **state)
       fail_msg ("mg_ascii_tolower (0x%02X) differs from GLib's", c);
 }
 
+/* The spaces of General Punctuation are answered without GLib's tables:
+ * two of each of its characters between two letters make one space
+ * exactly when GLib's definition (plus the figure and narrow no-break
+ * spaces) says it is a space (U+2017 and U+203E decompose to a space and
+ * a mark: two of them make two). */
+static void
+test_general_punctuation_spaces (void **state)
+{
+  gunichar c;
+
+  (void) state;
+  for (c = 0x2000; c < 0x2070; c++)
+    {
+      char text[16];
+      gsize n = 0;
+      g_autofree char *norm = NULL;
+      gboolean space = g_unichar_isspace (c) || c == 0x2007 || c == 0x202F;
+
+      text[n++] = 'a';
+      n += g_unichar_to_utf8 (c, text + n);
+      n += g_unichar_to_utf8 (c, text + n);
+      text[n++] = 'b';
+      text[n] = '\0';
+      norm = mg_text_normalize (text);
+      if ((strcmp (norm, "a b") == 0) != space)
+        fail_msg ("U+%04X: normalised to \"%s\", GLib says %s", c, norm,
+                  space ? "a space" : "not a space");
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_normalize),
+    cmocka_unit_test (test_general_punctuation_spaces),
     cmocka_unit_test (test_invalid_utf8_is_skipped),
     cmocka_unit_test (test_delsp_joins_flowed_lines),
     cmocka_unit_test (test_delsp_deletes_only_one_space),
