@@ -14,16 +14,19 @@ G_BEGIN_DECLS
 
 typedef struct mg_thread mg_thread_t;
 
-/* Starts @func (@data) in a new thread, with every signal blocked (so
- * that signals reach the main thread and its handlers), started on a CPU
- * other than the caller's when the process may use another one; the
- * thread may use all of the process's CPUs again before @func runs, and
- * so may whatever it starts (a posix_spawn()ed child inherits the
- * thread's CPUs).  Returns the thread (transfer full: mg_thread_join()),
- * or NULL with *@errnum set (pthread_create()'s error). */
+/* Runs @func (@data) in another thread: one whose earlier work was
+ * joined, or a new one, with every signal blocked (so that signals reach
+ * the main thread and its handlers), started on a CPU other than the
+ * caller's when the process may use another one; the thread may use all
+ * of the process's CPUs again before its first work runs, and so may
+ * whatever it starts (a posix_spawn()ed child inherits the thread's
+ * CPUs).  Returns the thread (mg_thread_join() once), or NULL with
+ * *@errnum set (pthread_create()'s error).  Threads are kept until the
+ * process exits (thread.c). */
 mg_thread_t *mg_thread_start (void *(*func) (void *), void *data, int *errnum);
 
-/* Waits for @thread to end and frees it.  NULL is ignored. */
+/* Waits for @func of mg_thread_start() to return; the thread then waits
+ * for the next mg_thread_start().  NULL is ignored. */
 void mg_thread_join (mg_thread_t *thread);
 
 /* The CPUs the process may run on: its affinity (taskset), which

@@ -18,6 +18,13 @@
  *   (relay.c's guard of a started relay).
  * - The trampoline allocates nothing: a helper that never calls malloc()
  *   (the spawner) gets no malloc arena of its own.
+ * - A thread is never torn down before the process exits: when its work
+ *   is done it waits for more, and the next mg_thread_start() hands the
+ *   work to it (a send's ledger opener becomes its relay's spawner).
+ *   glibc's thread exit frees per-thread state (the resolver's, RPC's)
+ *   in code of its own, 128 KB of the C library that nothing else of a
+ *   send maps (bench/README.md, peak RSS); and a thread started again is
+ *   a pthread_create() less.
  */
 #define _GNU_SOURCE 1   /* sched_getcpu, CPU_* macros, pthread_attr_setaffinity_np */
 #include "config.h"
@@ -30,11 +37,47 @@
 
 struct mg_thread {
   pthread_t id;
-  void *(*func) (void *);
-  void *data;
   gboolean placed;     /* started on the CPUs in @allowed minus the caller's */
   cpu_set_t allowed;   /* the process's CPUs, given back first thing */
+
+  pthread_mutex_t lock;
+  pthread_cond_t changed;   /* work was given, or it is done */
+  void *(*func) (void *);   /* the work; NULL when there is none */
+  void *data;
+  gboolean done;            /* func has returned */
 };
+
+/* Threads whose work is done and joined, waiting for more. */
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static GSList *idle;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* A child of fork() has none of its parent's threads: it starts its own
+ * (the tests fork processes that run relays). */
+static void
+before_fork (void)
+{
+  pthread_mutex_lock (&idle_lock);
+}
+
+static void
+after_fork_in_parent (void)
+{
+  pthread_mutex_unlock (&idle_lock);
+}
+
+static void
+after_fork_in_child (void)
+{
+  idle = NULL;   /* the parent's: not freed, their locks may be held */
+  pthread_mutex_unlock (&idle_lock);
+}
+
+static void
+watch_forks (void)
+{
+  pthread_atfork (before_fork, after_fork_in_parent, after_fork_in_child);
+}
 
 static void *
 trampoline (void *arg)
@@ -43,7 +86,22 @@ trampoline (void *arg)
 
   if (thread->placed)
     sched_setaffinity (0, sizeof thread->allowed, &thread->allowed);
-  return thread->func (thread->data);
+  pthread_mutex_lock (&thread->lock);
+  for (;;)
+    {
+      void *(*func) (void *);
+
+      while (thread->func == NULL)
+        pthread_cond_wait (&thread->changed, &thread->lock);
+      func = thread->func;
+      pthread_mutex_unlock (&thread->lock);
+      func (thread->data);
+      pthread_mutex_lock (&thread->lock);
+      thread->func = NULL;
+      thread->done = TRUE;
+      pthread_cond_broadcast (&thread->changed);
+    }
+  return NULL;
 }
 
 /* Sets @attr to start the thread on another CPU than the caller's; FALSE
@@ -61,19 +119,17 @@ place_elsewhere (pthread_attr_t *attr, const cpu_set_t *allowed)
          && pthread_attr_setaffinity_np (attr, sizeof others, &others) == 0;
 }
 
-mg_thread_t *
-mg_thread_start (void *(*func) (void *), void *data, int *errnum)
+/* A new thread, waiting for work; NULL with *@errnum set. */
+static mg_thread_t *
+thread_new (int *errnum)
 {
-  mg_thread_t *thread;
+  mg_thread_t *thread = g_new0 (mg_thread_t, 1);
   pthread_attr_t attr;
   sigset_t all;
   int rc;
 
-  g_return_val_if_fail (func != NULL, NULL);
-
-  thread = g_new0 (mg_thread_t, 1);
-  thread->func = func;
-  thread->data = data;
+  pthread_mutex_init (&thread->lock, NULL);
+  pthread_cond_init (&thread->changed, NULL);
   pthread_attr_init (&attr);
   sigfillset (&all);
   pthread_attr_setsigmask_np (&attr, &all);
@@ -83,6 +139,8 @@ mg_thread_start (void *(*func) (void *), void *data, int *errnum)
   pthread_attr_destroy (&attr);
   if (rc != 0)
     {
+      pthread_cond_destroy (&thread->changed);
+      pthread_mutex_destroy (&thread->lock);
       g_free (thread);
       if (errnum != NULL)
         *errnum = rc;
@@ -91,13 +149,45 @@ mg_thread_start (void *(*func) (void *), void *data, int *errnum)
   return thread;
 }
 
+mg_thread_t *
+mg_thread_start (void *(*func) (void *), void *data, int *errnum)
+{
+  mg_thread_t *thread = NULL;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  pthread_once (&atfork_once, watch_forks);
+  pthread_mutex_lock (&idle_lock);
+  if (idle != NULL)
+    {
+      thread = idle->data;
+      idle = g_slist_delete_link (idle, idle);
+    }
+  pthread_mutex_unlock (&idle_lock);
+  if (thread == NULL && (thread = thread_new (errnum)) == NULL)
+    return NULL;
+
+  pthread_mutex_lock (&thread->lock);
+  thread->func = func;
+  thread->data = data;
+  thread->done = FALSE;
+  pthread_cond_broadcast (&thread->changed);
+  pthread_mutex_unlock (&thread->lock);
+  return thread;
+}
+
 void
 mg_thread_join (mg_thread_t *thread)
 {
   if (thread == NULL)
     return;
-  pthread_join (thread->id, NULL);
-  g_free (thread);
+  pthread_mutex_lock (&thread->lock);
+  while (!thread->done)
+    pthread_cond_wait (&thread->changed, &thread->lock);
+  pthread_mutex_unlock (&thread->lock);
+  pthread_mutex_lock (&idle_lock);
+  idle = g_slist_prepend (idle, thread);
+  pthread_mutex_unlock (&idle_lock);
 }
 
 guint

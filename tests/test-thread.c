@@ -1,13 +1,15 @@
 /* test-thread.c - helper threads (mg-thread.h): they run what they are
  * given and are joined; they block every signal, so signals reach the
- * main thread; and neither they nor what they start stay pinned to the
- * CPUs they were started on. */
+ * main thread; neither they nor what they start stay pinned to the
+ * CPUs they were started on; and a joined thread runs the next work. */
 #define _GNU_SOURCE 1   /* CPU_EQUAL, sched_getaffinity */
 #include "config.h"
 
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -125,6 +127,83 @@ test_cpus_follow_affinity (void **state)
   assert_int_equal (mg_thread_cpus (), CPU_COUNT (&ours));
 }
 
+static void *
+note_thread (void *data)
+{
+  *(pthread_t *) data = pthread_self ();
+  return NULL;
+}
+
+/* The threads in this process, as /proc lists them. */
+static guint
+count_threads (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  assert_non_null (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* A joined thread waits for the next work instead of ending (its end
+ * would map glibc's thread-exit code, bench/README.md): the next start
+ * runs in it, and starting and joining a hundred times adds no thread.
+ * Two at once are two threads. */
+static void
+test_threads_are_reused (void **state)
+{
+  pthread_t first = 0, again = 0, other = 0;
+  mg_thread_t *a, *b;
+  guint before, i;
+
+  mg_thread_join (mg_thread_start (note_thread, &first, NULL));
+  before = count_threads ();
+  mg_thread_join (mg_thread_start (note_thread, &again, NULL));
+  assert_true (pthread_equal (first, again));
+  assert_false (pthread_equal (first, pthread_self ()));
+  for (i = 0; i < 100; i++)
+    mg_thread_join (mg_thread_start (note_thread, &again, NULL));
+  assert_int_equal (count_threads (), before);
+
+  a = mg_thread_start (note_thread, &again, NULL);
+  b = mg_thread_start (note_thread, &other, NULL);
+  mg_thread_join (a);
+  mg_thread_join (b);
+  assert_false (pthread_equal (again, other));
+  assert_int_equal (count_threads (), before + 1);
+}
+
+/* A child of fork() has none of its parent's waiting threads: what it
+ * starts runs in threads of its own. */
+static void
+test_threads_after_fork (void **state)
+{
+  pthread_t ran = 0;
+  int status;
+  pid_t child;
+
+  mg_thread_join (mg_thread_start (note_thread, &ran, NULL));
+  child = fork ();
+  assert_true (child >= 0);
+  if (child == 0)
+    {
+      pthread_t in_child = 0;
+      mg_thread_t *thread;
+
+      alarm (20);   /* a hang ends the child, and the parent sees it */
+      thread = mg_thread_start (note_thread, &in_child, NULL);
+      if (thread == NULL)
+        _exit (2);
+      mg_thread_join (thread);   /* hangs if the work went to a parent's thread */
+      _exit (in_child != 0 && !pthread_equal (in_child, pthread_self ()) ? 0 : 3);
+    }
+  assert_int_equal (waitpid (child, &status, 0), child);
+  assert_true (WIFEXITED (status));
+  assert_int_equal (WEXITSTATUS (status), 0);
+}
+
 int
 main (void)
 {
@@ -133,6 +212,8 @@ main (void)
     cmocka_unit_test (test_blocks_signals),
     cmocka_unit_test (test_not_pinned),
     cmocka_unit_test (test_cpus_follow_affinity),
+    cmocka_unit_test (test_threads_are_reused),
+    cmocka_unit_test (test_threads_after_fork),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
