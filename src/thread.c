@@ -45,11 +45,14 @@ struct mg_thread {
   void *(*func) (void *);   /* the work; NULL when there is none */
   void *data;
   gboolean done;            /* func has returned */
+
+  mg_thread_t *next_idle;   /* in the idle list (no list node to allocate:
+                             * a fork()ed child empties it) */
 };
 
 /* Threads whose work is done and joined, waiting for more. */
 static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
-static GSList *idle;
+static mg_thread_t *idle;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* A child of fork() has none of its parent's threads: it starts its own
@@ -69,7 +72,15 @@ after_fork_in_parent (void)
 static void
 after_fork_in_child (void)
 {
-  idle = NULL;   /* the parent's: not freed, their locks may be held */
+  /* the parent's threads: their memory is ours to free (glibc's malloc
+   * is ready for use in the child), their locks are never used again */
+  while (idle != NULL)
+    {
+      mg_thread_t *gone = idle;
+
+      idle = gone->next_idle;
+      g_free (gone);
+    }
   pthread_mutex_unlock (&idle_lock);
 }
 
@@ -160,8 +171,8 @@ mg_thread_start (void *(*func) (void *), void *data, int *errnum)
   pthread_mutex_lock (&idle_lock);
   if (idle != NULL)
     {
-      thread = idle->data;
-      idle = g_slist_delete_link (idle, idle);
+      thread = idle;
+      idle = thread->next_idle;
     }
   pthread_mutex_unlock (&idle_lock);
   if (thread == NULL && (thread = thread_new (errnum)) == NULL)
@@ -186,7 +197,8 @@ mg_thread_join (mg_thread_t *thread)
     pthread_cond_wait (&thread->changed, &thread->lock);
   pthread_mutex_unlock (&thread->lock);
   pthread_mutex_lock (&idle_lock);
-  idle = g_slist_prepend (idle, thread);
+  thread->next_idle = idle;
+  idle = thread;
   pthread_mutex_unlock (&idle_lock);
 }
 
